@@ -1,0 +1,35 @@
+package io.sluice.runtime.lifecycle;
+
+import io.sluice.runtime.session.ModelVersion;
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * An immutable snapshot of one model: its state, the reason when it is not ready, its routable versions
+ * and the versions that failed to load with their reasons.
+ */
+public record ModelStatus(
+    String name,
+    ModelState state,
+    String reason,
+    NavigableMap<Long, ModelVersion> versions,
+    Map<Long, String> failedVersions) {
+
+  public ModelStatus {
+    reason = reason == null ? "" : reason;
+    versions = Collections.unmodifiableNavigableMap(new TreeMap<>(versions));
+    failedVersions = Collections.unmodifiableMap(new TreeMap<>(failedVersions));
+  }
+
+  /** Whether requests can be routed to this model. */
+  public boolean ready() {
+    return state == ModelState.READY && !versions.isEmpty();
+  }
+
+  /** The highest loaded version, or null. */
+  public ModelVersion latest() {
+    return versions.isEmpty() ? null : versions.lastEntry().getValue();
+  }
+}

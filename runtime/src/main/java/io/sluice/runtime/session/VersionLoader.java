@@ -1,0 +1,184 @@
+package io.sluice.runtime.session;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.sluice.proto.config.ModelConfig;
+import io.sluice.proto.config.ModelInstanceGroup;
+import io.sluice.proto.config.ModelParameter;
+import io.sluice.runtime.exec.DirectScheduler;
+import io.sluice.runtime.exec.VersionStatistics;
+import io.sluice.runtime.repository.ModelLoadException;
+import io.sluice.runtime.repository.ModelSource;
+import java.nio.file.Path;
+
+/**
+ * Turns a version's model file into a routable {@link ModelVersion}: session options from the config (CPU or
+ * CUDA, threads, optimization level), the ONNX Runtime session, the reconciled signature and the scheduler.
+ * Thread-safe; loads run on the control plane, never on request threads.
+ */
+public final class VersionLoader {
+  private static final System.Logger LOG = System.getLogger(VersionLoader.class.getName());
+
+  private final OrtEnvironment environment;
+  private final RuntimeOptions options;
+
+  public VersionLoader(RuntimeOptions options) {
+    this.environment = OrtEnvironment.getEnvironment();
+    this.options = options;
+  }
+
+  /**
+   * Loads version {@code version} of {@code source}.
+   *
+   * @throws ModelLoadException with a client-safe reason; nothing is left open
+   */
+  public ModelVersion load(ModelSource source, long version) throws ModelLoadException {
+    Path file = source.versionFiles().get(version);
+    if (file == null) {
+      throw new ModelLoadException("version " + version + " has no model file");
+    }
+    ModelConfig config = source.config();
+    OrtSession session;
+    try (OrtSession.SessionOptions sessionOptions = sessionOptions(config)) {
+      session = environment.createSession(file.toString(), sessionOptions);
+    } catch (OrtException e) {
+      LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: ONNX Runtime rejected {2}: {3}",
+          source.name(), version, file, e.getMessage());
+      throw new ModelLoadException("version " + version + ": ONNX Runtime could not load the model file ("
+          + e.getCode() + ")");
+    }
+    try {
+      ModelSignature signature = SignatureResolver.resolve(session, config);
+      ModelConfig effective = SignatureResolver.effectiveConfig(source.name(), config, signature);
+      VersionStatistics statistics = new VersionStatistics();
+      String versionText = Long.toString(version);
+      OnnxRunner runner = new OnnxRunner(environment, session, source.name(), versionText, signature, statistics);
+      DirectScheduler scheduler = new DirectScheduler(
+          "model '" + source.name() + "' version " + versionText,
+          "sluice-infer-" + source.name() + "-" + versionText,
+          concurrency(effective), queueCapacity(effective), runner);
+      return new ModelVersion(source.name(), version, signature, effective, scheduler, statistics, session);
+    } catch (ModelLoadException | RuntimeException e) {
+      closeQuietly(session);
+      if (e instanceof ModelLoadException loadFailure) {
+        throw new ModelLoadException("version " + version + ": " + loadFailure.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private OrtSession.SessionOptions sessionOptions(ModelConfig config) throws OrtException, ModelLoadException {
+    OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+    try {
+      int intraOp = options.intraOpThreads();
+      String threads = parameter(config, "intra_op_thread_count");
+      if (threads != null) {
+        intraOp = parseNonNegative("intra_op_thread_count", threads);
+      }
+      if (intraOp > 0) {
+        sessionOptions.setIntraOpNumThreads(intraOp);
+      }
+      String interOp = parameter(config, "inter_op_thread_count");
+      if (interOp != null) {
+        sessionOptions.setInterOpNumThreads(parseNonNegative("inter_op_thread_count", interOp));
+      }
+      String level = parameter(config, "graph_optimization_level");
+      if (level != null) {
+        sessionOptions.setOptimizationLevel(optimizationLevel(level));
+      }
+      int gpu = gpuDevice(config);
+      if (gpu >= 0) {
+        try {
+          sessionOptions.addCUDA(gpu);
+        } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+          throw new ModelLoadException("CUDA device " + gpu
+              + " is not available (GPU placement needs the -Pgpu build and a CUDA device)");
+        }
+      }
+      return sessionOptions;
+    } catch (OrtException | ModelLoadException | RuntimeException e) {
+      sessionOptions.close();
+      throw e;
+    }
+  }
+
+  /** The CUDA device for this model, or -1 for CPU. */
+  private int gpuDevice(ModelConfig config) throws ModelLoadException {
+    if (config != null) {
+      for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+        if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU) {
+          return group.getGpusCount() > 0 ? group.getGpus(0) : 0;
+        }
+        if (group.getKind() == ModelInstanceGroup.Kind.KIND_CPU) {
+          return -1;
+        }
+      }
+    }
+    if (options.device().startsWith("cuda:")) {
+      return parseNonNegative("device", options.device().substring("cuda:".length()));
+    }
+    return -1;
+  }
+
+  private int concurrency(ModelConfig config) {
+    int total = 0;
+    for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+      total += Math.max(1, group.getCount());
+    }
+    return total > 0 ? total : options.defaultConcurrency();
+  }
+
+  private int queueCapacity(ModelConfig config) {
+    int configured = config.getDynamicBatching().getDefaultQueuePolicy().getMaxQueueSize();
+    return configured > 0 ? configured : options.queueCapacity();
+  }
+
+  private static String parameter(ModelConfig config, String key) {
+    if (config == null) {
+      return null;
+    }
+    ModelParameter parameter = config.getParametersMap().get(key);
+    return parameter == null ? null : parameter.getStringValue().trim();
+  }
+
+  private static int parseNonNegative(String key, String text) throws ModelLoadException {
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ModelLoadException("parameter " + key + ": '" + text + "' (expected: a number >= 0)");
+  }
+
+  private static OrtSession.SessionOptions.OptLevel optimizationLevel(String level) throws ModelLoadException {
+    switch (level) {
+      case "0":
+      case "disable":
+        return OrtSession.SessionOptions.OptLevel.NO_OPT;
+      case "1":
+      case "basic":
+        return OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+      case "2":
+      case "extended":
+        return OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+      case "99":
+      case "all":
+        return OrtSession.SessionOptions.OptLevel.ALL_OPT;
+      default:
+        throw new ModelLoadException("parameter graph_optimization_level: '" + level
+            + "' (expected: 0, 1, 2, 99, disable, basic, extended or all)");
+    }
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      LOG.log(System.Logger.Level.WARNING, "session close failed: {0}", e.getMessage());
+    }
+  }
+}
