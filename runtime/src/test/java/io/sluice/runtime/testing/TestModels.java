@@ -1,0 +1,124 @@
+package io.sluice.runtime.testing;
+
+import com.google.protobuf.TextFormat;
+import io.sluice.proto.config.ModelConfig;
+import io.sluice.proto.onnx.TensorProto;
+import io.sluice.runtime.onnx.OnnxModelBuilder;
+import io.sluice.runtime.onnx.SampleRepository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tiny ONNX models for tests, as serialized bytes, and helpers that lay them out as a model repository
+ * ({@code <repo>/<name>/<version>/model.onnx}, optional {@code <repo>/<name>/config.pbtxt}). Shared with
+ * other modules' tests through the runtime test-jar. Every model is rebuilt per call; callers may keep or
+ * change the arrays.
+ */
+public final class TestModels {
+  /**
+   * The element types of {@link #identityAll()}, keyed by the suffix of its input {@code in_<suffix>} and
+   * output {@code out_<suffix>}, in graph order.
+   */
+  public static final Map<String, TensorProto.DataType> IDENTITY_TYPES = identityTypes();
+
+  private TestModels() {}
+
+  /**
+   * One graph with an Identity per element type: input {@code in_<suffix>} -> output {@code out_<suffix>}
+   * for every entry of {@link #IDENTITY_TYPES} (bool, uint8, int8, int16, int32, int64, fp16, bf16, fp32,
+   * fp64, string), each of shape {@code [batch]}. All inputs are required in every run; ONNX Runtime does
+   * not hold the inputs to the same length even though they share the symbolic dim.
+   */
+  public static byte[] identityAll() {
+    OnnxModelBuilder model = OnnxModelBuilder.graph("identity_all");
+    for (Map.Entry<String, TensorProto.DataType> entry : IDENTITY_TYPES.entrySet()) {
+      model.input("in_" + entry.getKey(), entry.getValue(), -1);
+    }
+    for (Map.Entry<String, TensorProto.DataType> entry : IDENTITY_TYPES.entrySet()) {
+      String suffix = entry.getKey();
+      model.node("Identity", List.of("in_" + suffix), List.of("out_" + suffix));
+      model.output("out_" + suffix, entry.getValue(), -1);
+    }
+    return model.toByteArray();
+  }
+
+  /** {@code sum = Add(a, b)}, all FP32 of fixed shape {@code [2, 2]} (no dynamic dims). */
+  public static byte[] fixedAdd() {
+    return OnnxModelBuilder.graph("fixed_add")
+        .input("a", TensorProto.DataType.FLOAT, 2, 2)
+        .input("b", TensorProto.DataType.FLOAT, 2, 2)
+        .node("Add", List.of("a", "b"), List.of("sum"))
+        .output("sum", TensorProto.DataType.FLOAT, 2, 2)
+        .toByteArray();
+  }
+
+  /** {@code y = Mul(x, 3)}, INT64 of shape {@code [batch, dim1]} (two dynamic dims), 3 an initializer. */
+  public static byte[] scaleInt64() {
+    return OnnxModelBuilder.graph("scale_int64")
+        .input("x", TensorProto.DataType.INT64, -1, -1)
+        .initializer(OnnxModelBuilder.int64Tensor("three", new long[0], 3))
+        .node("Mul", List.of("x", "three"), List.of("y"))
+        .output("y", TensorProto.DataType.INT64, -1, -1)
+        .toByteArray();
+  }
+
+  /** {@code neg = Neg(x)} and {@code relu = Relu(x)}, all FP32 of shape {@code [batch]}. */
+  public static byte[] twoOutputs() {
+    return OnnxModelBuilder.graph("two_outputs")
+        .input("x", TensorProto.DataType.FLOAT, -1)
+        .node("Neg", List.of("x"), List.of("neg"))
+        .node("Relu", List.of("x"), List.of("relu"))
+        .output("neg", TensorProto.DataType.FLOAT, -1)
+        .output("relu", TensorProto.DataType.FLOAT, -1)
+        .toByteArray();
+  }
+
+  /**
+   * Writes {@code model} to {@code <repo>/<name>/<version>/model.onnx}, creating directories and
+   * overwriting an existing file; returns the file.
+   */
+  public static Path writeModel(Path repo, String name, int version, byte[] model) {
+    Path file = repo.resolve(name).resolve(Integer.toString(version)).resolve(SampleRepository.MODEL_FILENAME);
+    write(file, model);
+    return file;
+  }
+
+  /** Writes {@code config} in protobuf text format to {@code <repo>/<name>/config.pbtxt}; returns the file. */
+  public static Path writeConfig(Path repo, String name, ModelConfig config) {
+    Path file = repo.resolve(name).resolve(SampleRepository.CONFIG_FILENAME);
+    write(file, TextFormat.printer().printToString(config).getBytes(StandardCharsets.UTF_8));
+    return file;
+  }
+
+  private static void write(Path file, byte[] content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, TensorProto.DataType> identityTypes() {
+    Map<String, TensorProto.DataType> types = new LinkedHashMap<>();
+    types.put("bool", TensorProto.DataType.BOOL);
+    types.put("uint8", TensorProto.DataType.UINT8);
+    types.put("int8", TensorProto.DataType.INT8);
+    types.put("int16", TensorProto.DataType.INT16);
+    types.put("int32", TensorProto.DataType.INT32);
+    types.put("int64", TensorProto.DataType.INT64);
+    types.put("fp16", TensorProto.DataType.FLOAT16);
+    types.put("bf16", TensorProto.DataType.BFLOAT16);
+    types.put("fp32", TensorProto.DataType.FLOAT);
+    types.put("fp64", TensorProto.DataType.DOUBLE);
+    types.put("string", TensorProto.DataType.STRING);
+    return Collections.unmodifiableMap(types);
+  }
+}
