@@ -1,10 +1,9 @@
 package io.sluice.runtime.lifecycle;
 
+import io.sluice.runtime.exec.ErrorCode;
 import io.sluice.runtime.exec.InferenceException;
-import io.sluice.runtime.repository.ModelLoadException;
 import io.sluice.runtime.repository.ModelName;
 import io.sluice.runtime.repository.ModelRepository;
-import io.sluice.runtime.repository.ModelSource;
 import io.sluice.runtime.repository.VersionNumber;
 import io.sluice.runtime.session.ModelVersion;
 import io.sluice.runtime.session.VersionLoader;
@@ -12,68 +11,120 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Owns the loaded models. Routing state is one immutable map of {@link ModelStatus} snapshots behind a
- * volatile field: the request path reads it without locks, loads build a new map and swap it in.
+ * volatile field: the request path reads it without locks; loads, reloads and unloads run on control threads,
+ * build the next snapshot and swap it in (load, then swap, then drain: a replaced or removed version stops
+ * being routable first and closes when its in-flight requests are done).
  *
- * <p>This version loads every numeric version of every model at startup ({@link #loadAll}); a model that
- * fails to load is reported UNAVAILABLE with its reason while the others serve.
+ * <p>Operations on one model are serialized by a per-model lock; different models load concurrently and
+ * never block requests.
  */
 public final class ModelManager implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ModelManager.class.getName());
+  private static final int ACQUIRE_ATTEMPTS = 16;
 
   private final ModelRepository repository;
-  private final VersionLoader loader;
+  private final LifecycleOptions options;
+  private final VersionReconciler reconciler;
+  private final ExecutorService control;
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final RepositoryPoller poller;
   private volatile Map<String, ModelStatus> models = Map.of();
+  private volatile Set<String> startupModels = Set.of();
   private volatile boolean startupComplete;
 
-  public ModelManager(ModelRepository repository, VersionLoader loader) {
+  public ModelManager(ModelRepository repository, VersionLoader loader, LifecycleOptions options) {
     this.repository = repository;
-    this.loader = loader;
-  }
-
-  /**
-   * Loads every model of the repository, several at a time, and returns when all have finished (each
-   * either READY or UNAVAILABLE with a reason).
-   */
-  public void loadAll() throws IOException {
-    List<String> names = repository.modelNames();
-    Map<String, ModelStatus> loading = new TreeMap<>();
-    for (String name : names) {
-      loading.put(name, new ModelStatus(name, ModelState.LOADING, "", new TreeMap<>(), Map.of()));
-    }
-    models = Map.copyOf(loading);
-    int threads = Math.max(1, Math.min(names.size(), Runtime.getRuntime().availableProcessors()));
-    ExecutorService loaders = Executors.newFixedThreadPool(threads, task -> {
-      Thread thread = new Thread(task, "sluice-model-loader");
+    this.options = options;
+    this.reconciler = new VersionReconciler(repository, loader);
+    AtomicInteger threads = new AtomicInteger();
+    this.control = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
+      Thread thread = new Thread(task, "sluice-control-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
-    try {
-      List<CompletableFuture<Void>> pending = new ArrayList<>();
-      for (String name : names) {
-        pending.add(CompletableFuture.runAsync(() -> publish(loadModel(name)), loaders));
-      }
-      CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
-    } finally {
-      loaders.shutdown();
-    }
-    startupComplete = true;
+    this.poller = new RepositoryPoller(repository, this);
   }
 
-  /** Whether {@link #loadAll} has finished. */
+  /** A manager in {@link ControlMode#NONE} with default options. */
+  public ModelManager(ModelRepository repository, VersionLoader loader) {
+    this(repository, loader, LifecycleOptions.defaults());
+  }
+
+  /**
+   * Loads the startup models (every model of the repository, or in explicit mode the named ones) several at
+   * a time and returns when each is READY or UNAVAILABLE with a reason; then starts polling in poll mode.
+   */
+  public void start() throws IOException {
+    Set<String> names = new LinkedHashSet<>();
+    if (options.mode() == ControlMode.EXPLICIT && !options.startupModels().contains("*")) {
+      names.addAll(options.startupModels());
+    } else {
+      names.addAll(repository.modelNames());
+    }
+    startupModels = Set.copyOf(names);
+    List<CompletableFuture<ModelStatus>> pending = new ArrayList<>();
+    for (String name : names) {
+      if (!repository.contains(name)) {
+        publish(new ModelStatus(name, ModelState.UNAVAILABLE, "not in the model repository", new TreeMap<>(),
+            Map.of()));
+        continue;
+      }
+      poller.recordLoaded(name);
+      pending.add(CompletableFuture.supplyAsync(() -> reconcile(name), control));
+    }
+    CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
+    startupComplete = true;
+    if (options.mode() == ControlMode.POLL) {
+      poller.start(options.pollIntervalMillis());
+    }
+  }
+
+  /** Same as {@link #start()}: loads the startup models. */
+  public void loadAll() throws IOException {
+    start();
+  }
+
+  /** Whether {@link #start} has finished. */
   public boolean startupComplete() {
     return startupComplete;
   }
 
-  /** Whether the server has finished starting and every model it found is ready. */
+  /**
+   * Readiness: startup has finished and (with strict readiness) every model loaded at startup is ready.
+   */
+  public boolean ready() {
+    if (!startupComplete) {
+      return false;
+    }
+    if (!options.strictReadiness()) {
+      return true;
+    }
+    Map<String, ModelStatus> snapshot = models;
+    for (String name : startupModels) {
+      ModelStatus status = snapshot.get(name);
+      if (status == null || !status.ready()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether startup finished and every known model is ready. */
   public boolean allReady() {
     if (!startupComplete) {
       return false;
@@ -86,7 +137,7 @@ public final class ModelManager implements AutoCloseable {
     return true;
   }
 
-  /** Snapshots of every known model, by name. */
+  /** Snapshots of every known model, sorted by name. */
   public Collection<ModelStatus> models() {
     return new TreeMap<>(models).values();
   }
@@ -105,7 +156,8 @@ public final class ModelManager implements AutoCloseable {
   }
 
   /**
-   * The version that serves a request for {@code name} and {@code version} (empty: the highest loaded).
+   * The version that serves {@code name} and {@code version} (empty: the highest loaded), for reading its
+   * metadata. Inference uses {@link #acquire}.
    *
    * @throws InferenceException NOT_FOUND (unknown model or version), INVALID_ARGUMENT (malformed version),
    *     UNAVAILABLE (model not ready)
@@ -129,6 +181,166 @@ public final class ModelManager implements AutoCloseable {
     return latest;
   }
 
+  /**
+   * Resolves and takes a use of the serving version for one request; the caller must
+   * {@link ModelVersion#release()} it when the request is done. A version retired between the lookup and
+   * the acquire is skipped by resolving again in the newer snapshot.
+   */
+  public ModelVersion acquire(String name, String version) {
+    for (int attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+      ModelVersion resolved = resolve(name, version);
+      if (resolved.tryAcquire()) {
+        return resolved;
+      }
+      Thread.onSpinWait();
+    }
+    throw InferenceException.unavailable("model '" + ModelName.forMessage(name) + "' is being reloaded; retry");
+  }
+
+  /**
+   * Loads or reloads model {@code name} from the repository (explicit mode only).
+   *
+   * @return completes when the model is ready; fails with NOT_FOUND (not in the repository),
+   *     INVALID_ARGUMENT (load not allowed in this mode, or the load failed, with the reason)
+   */
+  public CompletableFuture<ModelStatus> load(String name) {
+    try {
+      requireExplicit("load");
+      if (!repository.contains(name)) {
+        throw InferenceException.notFound("model '" + ModelName.forMessage(name)
+            + "' is not in the model repository");
+      }
+    } catch (InferenceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      ModelStatus status = reconcile(name);
+      if (!status.ready()) {
+        throw InferenceException.invalid("failed to load '" + name + "': " + status.reason());
+      }
+      return status;
+    }, control);
+  }
+
+  /**
+   * Unloads model {@code name} (explicit mode only): it stops being routable at once; the returned future
+   * completes when its in-flight requests have finished and its sessions are closed.
+   */
+  public CompletableFuture<Void> unload(String name) {
+    try {
+      requireExplicit("unload");
+      if (!models.containsKey(name) && !repository.contains(name)) {
+        throw InferenceException.notFound("unknown model '" + ModelName.forMessage(name) + "'");
+      }
+    } catch (InferenceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return CompletableFuture.supplyAsync(() -> remove(name, "unloaded"), control).thenCompose(done -> done);
+  }
+
+  /** Rows of the repository index: every model of the repository and every known model. */
+  public List<IndexEntry> index(boolean readyOnly) {
+    Set<String> names = new TreeSet<>(models.keySet());
+    try {
+      names.addAll(repository.modelNames());
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "repository index: cannot list the repository: {0}", e.getMessage());
+    }
+    Map<String, ModelStatus> snapshot = models;
+    List<IndexEntry> entries = new ArrayList<>();
+    for (String name : names) {
+      ModelStatus status = snapshot.get(name);
+      if (status == null) {
+        if (!readyOnly) {
+          entries.add(new IndexEntry(name, "", ModelState.UNAVAILABLE.name(), "not loaded"));
+        }
+        continue;
+      }
+      for (ModelVersion version : status.versions().values()) {
+        entries.add(new IndexEntry(name, version.versionText(), status.state().name(), ""));
+      }
+      if (readyOnly) {
+        continue;
+      }
+      for (Map.Entry<Long, String> failed : status.failedVersions().entrySet()) {
+        if (!status.versions().containsKey(failed.getKey())) {
+          entries.add(new IndexEntry(name, Long.toString(failed.getKey()), ModelState.UNAVAILABLE.name(),
+              failed.getValue()));
+        }
+      }
+      if (status.versions().isEmpty() && status.failedVersions().isEmpty()) {
+        entries.add(new IndexEntry(name, "", status.state().name(), status.reason()));
+      }
+    }
+    return entries;
+  }
+
+  /** Scans the repository once, as poll mode does on its timer (for tests and operators). */
+  public void pollNow() {
+    poller.pollOnce();
+  }
+
+  /** Loads or reloads {@code name} under its lock and publishes the result. */
+  ModelStatus reconcile(String name) {
+    synchronized (lock(name)) {
+      ModelStatus current = models.get(name);
+      if (current == null || current.versions().isEmpty()) {
+        publish(new ModelStatus(name, ModelState.LOADING, "", new TreeMap<>(),
+            current == null ? Map.of() : current.failedVersions()));
+      }
+      VersionReconciler.Outcome outcome = reconciler.reconcile(name, current);
+      publish(outcome.status());
+      for (ModelVersion version : outcome.retired()) {
+        version.retire(control);
+      }
+      return outcome.status();
+    }
+  }
+
+  /** Takes {@code name} out of routing, then drains it; the future completes when its sessions closed. */
+  CompletableFuture<Void> remove(String name, String reason) {
+    synchronized (lock(name)) {
+      ModelStatus current = models.get(name);
+      if (current == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      ModelStatus unloading = new ModelStatus(name, ModelState.UNLOADING, reason, new TreeMap<>(), Map.of());
+      publish(unloading);
+      List<CompletableFuture<Void>> drained = new ArrayList<>();
+      for (ModelVersion version : current.versions().values()) {
+        drained.add(version.retire(control));
+      }
+      return CompletableFuture.allOf(drained.toArray(new CompletableFuture<?>[0]))
+          .orTimeout(Math.max(1, options.drainTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .handle((ignored, timeout) -> {
+            synchronized (lock(name)) {
+              if (models.get(name) == unloading) {
+                publish(new ModelStatus(name, ModelState.UNAVAILABLE, reason, new TreeMap<>(), Map.of()));
+              }
+            }
+            return null;
+          });
+    }
+  }
+
+  private void requireExplicit(String operation) {
+    if (options.mode() != ControlMode.EXPLICIT) {
+      throw new InferenceException(ErrorCode.INVALID_ARGUMENT, "explicit model " + operation
+          + " is not allowed in model control mode " + options.mode().name().toLowerCase(java.util.Locale.ROOT)
+          + " (start with --model-control-mode explicit)");
+    }
+  }
+
+  private Object lock(String name) {
+    return locks.computeIfAbsent(name, key -> new Object());
+  }
+
+  private synchronized void publish(ModelStatus status) {
+    Map<String, ModelStatus> next = new HashMap<>(models);
+    next.put(status.name(), status);
+    models = Map.copyOf(next);
+  }
+
   private static String available(ModelStatus status) {
     if (status.versions().isEmpty()) {
       return " (no version is loaded)";
@@ -145,46 +357,13 @@ public final class ModelManager implements AutoCloseable {
     return text.append(')').toString();
   }
 
-  private ModelStatus loadModel(String name) {
-    ModelSource source;
-    try {
-      source = repository.read(name);
-    } catch (ModelLoadException e) {
-      LOG.log(System.Logger.Level.WARNING, "model {0} unavailable: {1}", name, e.getMessage());
-      return new ModelStatus(name, ModelState.UNAVAILABLE, e.getMessage(), new TreeMap<>(), Map.of());
-    }
-    if (source.versionFiles().isEmpty()) {
-      return new ModelStatus(name, ModelState.UNAVAILABLE, "no version directory holds a model file",
-          new TreeMap<>(), Map.of());
-    }
-    TreeMap<Long, ModelVersion> loaded = new TreeMap<>();
-    Map<Long, String> failed = new HashMap<>();
-    for (Long version : source.versionFiles().keySet()) {
-      try {
-        loaded.put(version, loader.load(source, version));
-        LOG.log(System.Logger.Level.INFO, "model {0} version {1} ready", name, version);
-      } catch (ModelLoadException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "model {0} version {1} failed to load: {2}", name, version,
-            e.getMessage());
-        failed.put(version, e instanceof ModelLoadException ? e.getMessage() : "version " + version
-            + ": unexpected load failure");
-      }
-    }
-    if (loaded.isEmpty()) {
-      return new ModelStatus(name, ModelState.UNAVAILABLE, String.join("; ", new TreeMap<>(failed).values()),
-          loaded, failed);
-    }
-    return new ModelStatus(name, ModelState.READY, "", loaded, failed);
-  }
-
-  private synchronized void publish(ModelStatus status) {
-    Map<String, ModelStatus> next = new HashMap<>(models);
-    next.put(status.name(), status);
-    models = Map.copyOf(next);
-  }
-
-  /** Closes every loaded version, letting admitted requests finish first (up to {@code timeoutMillis} each). */
+  /**
+   * Stops polling and control work, then closes every loaded version, letting admitted requests finish
+   * first (up to {@code timeoutMillis} each).
+   */
   public void close(long timeoutMillis) {
+    poller.close();
+    control.shutdown();
     for (ModelStatus status : models.values()) {
       for (ModelVersion version : status.versions().values()) {
         version.close(timeoutMillis);
@@ -194,6 +373,6 @@ public final class ModelManager implements AutoCloseable {
 
   @Override
   public void close() {
-    close(30_000);
+    close(options.drainTimeoutMillis());
   }
 }

@@ -8,6 +8,7 @@ import io.sluice.proto.config.DataType;
 import io.sluice.proto.config.ModelConfig;
 import io.sluice.proto.config.ModelInput;
 import io.sluice.proto.config.ModelOutput;
+import io.sluice.proto.config.ModelVersionPolicy;
 import io.sluice.proto.onnx.TensorProto;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -142,11 +143,15 @@ public final class SampleRepository {
         .toByteArray();
   }
 
-  /** The classifier's Triton configuration (batching on, so dims leave out the batch dim). */
+  /**
+   * The classifier's Triton configuration: batching on (so dims leave out the batch dim) and every version
+   * served (the default policy would serve only the latest).
+   */
   public static ModelConfig classifierConfig() {
     return ModelConfig.newBuilder()
         .setName(CLASSIFIER)
         .setPlatform("onnxruntime_onnx")
+        .setVersionPolicy(ModelVersionPolicy.newBuilder().setAll(ModelVersionPolicy.All.getDefaultInstance()))
         .setMaxBatchSize(CLASSIFIER_MAX_BATCH_SIZE)
         .addInput(ModelInput.newBuilder()
             .setName(CLASSIFIER_INPUT)

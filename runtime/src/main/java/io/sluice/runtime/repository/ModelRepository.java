@@ -79,6 +79,10 @@ public final class ModelRepository {
       throw new ModelLoadException("invalid model name");
     }
     Path modelDirectory = root.resolve(name);
+    if (!Files.isDirectory(modelDirectory)) {
+      throw new ModelLoadException("model '" + name + "' is not in the model repository");
+    }
+    FileStamp configStamp = FileStamp.of(modelDirectory.resolve(CONFIG_FILENAME));
     ModelConfig config = readConfig(modelDirectory);
     String fileName = DEFAULT_MODEL_FILENAME;
     if (config != null && !config.getDefaultModelFilename().isEmpty()) {
@@ -104,7 +108,41 @@ public final class ModelRepository {
     } catch (IOException e) {
       throw new ModelLoadException("model directory cannot be listed");
     }
-    return new ModelSource(name, config, versions);
+    return new ModelSource(name, config, versions, configStamp);
+  }
+
+  /**
+   * Stamps of everything that makes up model {@code name}: its config and every file directly inside its
+   * numeric version directories, keyed by relative path. Empty when the model directory does not exist.
+   * Poll mode compares two of these to notice changes and waits for them to be stable.
+   */
+  public java.util.Map<String, FileStamp> stamps(String name) {
+    java.util.Map<String, FileStamp> stamps = new java.util.TreeMap<>();
+    if (!ModelName.isValid(name)) {
+      return stamps;
+    }
+    Path modelDirectory = root.resolve(name);
+    if (!Files.isDirectory(modelDirectory)) {
+      return stamps;
+    }
+    stamps.put(CONFIG_FILENAME, FileStamp.of(modelDirectory.resolve(CONFIG_FILENAME)));
+    try (DirectoryStream<Path> versions = Files.newDirectoryStream(modelDirectory)) {
+      for (Path version : versions) {
+        String versionName = version.getFileName().toString();
+        if (!VersionNumber.isVersionDirectory(versionName) || !Files.isDirectory(version)) {
+          continue;
+        }
+        stamps.put(versionName + "/", FileStamp.MISSING);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(version)) {
+          for (Path file : files) {
+            stamps.put(versionName + "/" + file.getFileName(), FileStamp.of(file));
+          }
+        }
+      }
+    } catch (IOException e) {
+      stamps.put("?", new FileStamp(-2, System.nanoTime()));
+    }
+    return stamps;
   }
 
   private ModelConfig readConfig(Path modelDirectory) throws ModelLoadException {

@@ -8,12 +8,21 @@ import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
 import io.sluice.runtime.exec.Scheduler;
 import io.sluice.runtime.exec.VersionStatistics;
+import io.sluice.runtime.repository.FileStamp;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loaded, routable model version: everything the hot path needs, resolved once when the version became
  * ready (session, validated signature, effective config, scheduler, statistics). Final fields only.
+ *
+ * <p>Draining: callers {@link #tryAcquire()} before submitting and {@link #release()} when the request is
+ * done. Once the lifecycle {@link #retire retires} a version (after removing it from the routing snapshot),
+ * no new acquire succeeds and the session closes when the last user releases it, so no admitted request
+ * ever meets a closed session.
  */
 public final class ModelVersion implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ModelVersion.class.getName());
@@ -26,9 +35,21 @@ public final class ModelVersion implements AutoCloseable {
   private final Scheduler scheduler;
   private final VersionStatistics statistics;
   private final OrtSession session;
+  private final FileStamp fileStamp;
+  private final String device;
+  private final FileStamp configStamp;
+  private final AtomicInteger users = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean retired;
+  private volatile Executor closer;
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   ModelVersion(String modelName, long version, ModelSignature signature, ModelConfig config,
-      Scheduler scheduler, VersionStatistics statistics, OrtSession session) {
+      Scheduler scheduler, VersionStatistics statistics, OrtSession session, FileStamp fileStamp,
+      FileStamp configStamp, String device) {
+    this.device = device;
+    this.fileStamp = fileStamp;
+    this.configStamp = configStamp;
     this.modelName = modelName;
     this.version = version;
     this.versionText = Long.toString(version);
@@ -63,6 +84,80 @@ public final class ModelVersion implements AutoCloseable {
 
   public VersionStatistics statistics() {
     return statistics;
+  }
+
+  /** Where the session runs: {@code cpu}, {@code cuda:N}, or {@code cpu (CUDA fallback)}. */
+  public String device() {
+    return device;
+  }
+
+  /** The model file's stamp when this version was loaded. */
+  public FileStamp fileStamp() {
+    return fileStamp;
+  }
+
+  /** The config file's stamp when this version was loaded. */
+  public FileStamp configStamp() {
+    return configStamp;
+  }
+
+  /**
+   * Takes a use of this version for one request; false once it is retired (the caller resolves again).
+   * Every successful acquire must be paired with one {@link #release()}.
+   */
+  public boolean tryAcquire() {
+    users.incrementAndGet();
+    if (retired) {
+      release();
+      return false;
+    }
+    return true;
+  }
+
+  /** Ends a use taken by {@link #tryAcquire()}; the last release of a retired version closes it. */
+  public void release() {
+    if (users.decrementAndGet() == 0 && retired) {
+      closeOnce();
+    }
+  }
+
+  /**
+   * Stops new acquires and closes the session (on {@code closeExecutor}) once in-flight requests are done.
+   *
+   * @return completes when the session is closed
+   */
+  public CompletableFuture<Void> retire(Executor closeExecutor) {
+    this.closer = closeExecutor;
+    retired = true;
+    if (users.get() == 0) {
+      closeOnce();
+    }
+    return drained;
+  }
+
+  /** Whether {@link #retire} was called. */
+  public boolean retired() {
+    return retired;
+  }
+
+  /** Requests currently holding this version. */
+  public int inFlight() {
+    return users.get();
+  }
+
+  private void closeOnce() {
+    if (closed.compareAndSet(false, true)) {
+      Executor executor = closer;
+      Runnable close = () -> {
+        close(30_000);
+        drained.complete(null);
+      };
+      if (executor == null) {
+        close.run();
+      } else {
+        executor.execute(close);
+      }
+    }
   }
 
   /** Requests admitted and not yet finished. */

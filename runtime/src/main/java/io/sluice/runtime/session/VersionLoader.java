@@ -8,6 +8,8 @@ import io.sluice.proto.config.ModelInstanceGroup;
 import io.sluice.proto.config.ModelParameter;
 import io.sluice.runtime.exec.DirectScheduler;
 import io.sluice.runtime.exec.VersionStatistics;
+import io.sluice.runtime.repository.ExternalDataCheck;
+import io.sluice.runtime.repository.FileStamp;
 import io.sluice.runtime.repository.ModelLoadException;
 import io.sluice.runtime.repository.ModelSource;
 import java.nio.file.Path;
@@ -39,8 +41,15 @@ public final class VersionLoader {
       throw new ModelLoadException("version " + version + " has no model file");
     }
     ModelConfig config = source.config();
+    FileStamp before = FileStamp.of(file);
+    try {
+      ExternalDataCheck.check(file);
+    } catch (ModelLoadException e) {
+      throw new ModelLoadException("version " + version + ": " + e.getMessage());
+    }
     OrtSession session;
-    try (OrtSession.SessionOptions sessionOptions = sessionOptions(config)) {
+    String[] device = {"cpu"};
+    try (OrtSession.SessionOptions sessionOptions = sessionOptions(source.name(), config, device)) {
       session = environment.createSession(file.toString(), sessionOptions);
     } catch (OrtException e) {
       LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: ONNX Runtime rejected {2}: {3}",
@@ -49,16 +58,23 @@ public final class VersionLoader {
           + e.getCode() + ")");
     }
     try {
+      if (!before.equals(FileStamp.of(file))) {
+        throw new ModelLoadException("the model file changed while it was loaded; it will be retried");
+      }
       ModelSignature signature = SignatureResolver.resolve(session, config);
       ModelConfig effective = SignatureResolver.effectiveConfig(source.name(), config, signature);
-      VersionStatistics statistics = new VersionStatistics();
       String versionText = Long.toString(version);
+      // Warm-up runs are not counted in the version's statistics.
+      Warmup.run(source.name(), config, signature,
+          new OnnxRunner(environment, session, source.name(), versionText, signature, new VersionStatistics()));
+      VersionStatistics statistics = new VersionStatistics();
       OnnxRunner runner = new OnnxRunner(environment, session, source.name(), versionText, signature, statistics);
       DirectScheduler scheduler = new DirectScheduler(
           "model '" + source.name() + "' version " + versionText,
           "sluice-infer-" + source.name() + "-" + versionText,
           concurrency(effective), queueCapacity(effective), runner);
-      return new ModelVersion(source.name(), version, signature, effective, scheduler, statistics, session);
+      return new ModelVersion(source.name(), version, signature, effective, scheduler, statistics, session,
+          before, source.configStamp(), device[0]);
     } catch (ModelLoadException | RuntimeException e) {
       closeQuietly(session);
       if (e instanceof ModelLoadException loadFailure) {
@@ -68,7 +84,12 @@ public final class VersionLoader {
     }
   }
 
-  private OrtSession.SessionOptions sessionOptions(ModelConfig config) throws OrtException, ModelLoadException {
+  /**
+   * Session options from the config; {@code device[0]} receives where the session runs ({@code cpu},
+   * {@code cuda:N}, or {@code cpu (CUDA fallback)} when the config allows falling back).
+   */
+  private OrtSession.SessionOptions sessionOptions(String modelName, ModelConfig config, String[] device)
+      throws OrtException, ModelLoadException {
     OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
     try {
       int intraOp = options.intraOpThreads();
@@ -91,9 +112,16 @@ public final class VersionLoader {
       if (gpu >= 0) {
         try {
           sessionOptions.addCUDA(gpu);
+          device[0] = "cuda:" + gpu;
         } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
-          throw new ModelLoadException("CUDA device " + gpu
-              + " is not available (GPU placement needs the -Pgpu build and a CUDA device)");
+          String why = "CUDA device " + gpu + " is not available (" + cudaFailure(e)
+              + "; GPU placement needs the -Pgpu build, CUDA 12 with cuDNN 9, and a CUDA device)";
+          if (!"true".equals(parameter(config, "allow_cpu_fallback"))) {
+            throw new ModelLoadException(why);
+          }
+          LOG.log(System.Logger.Level.WARNING, "model {0}: {1}; falling back to CPU as its config allows",
+              modelName, why);
+          device[0] = "cpu (CUDA fallback)";
         }
       }
       return sessionOptions;
@@ -101,6 +129,13 @@ public final class VersionLoader {
       sessionOptions.close();
       throw e;
     }
+  }
+
+  private static String cudaFailure(Throwable e) {
+    if (e instanceof OrtException ort) {
+      return "ONNX Runtime error " + ort.getCode();
+    }
+    return e instanceof UnsatisfiedLinkError ? "CUDA libraries not found" : "CUDA provider not in this build";
   }
 
   /** The CUDA device for this model, or -1 for CPU. */

@@ -1,0 +1,102 @@
+package io.sluice.runtime.lifecycle;
+
+import io.sluice.runtime.repository.FileStamp;
+import io.sluice.runtime.repository.ModelLoadException;
+import io.sluice.runtime.repository.ModelRepository;
+import io.sluice.runtime.repository.ModelSource;
+import io.sluice.runtime.repository.VersionPolicy;
+import io.sluice.runtime.session.ModelVersion;
+import io.sluice.runtime.session.VersionLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+
+/**
+ * Computes a model's next state from the repository and its current state: loads (and warms) the versions
+ * the policy wants that are new or whose files changed, keeps unchanged ones, and lists the versions to
+ * retire. A version that fails to load never replaces a serving one. Called under the model's lock on a
+ * control thread; never on the request path.
+ */
+final class VersionReconciler {
+  private static final System.Logger LOG = System.getLogger(VersionReconciler.class.getName());
+
+  /** The next status to publish and the versions to retire once it is published. */
+  record Outcome(ModelStatus status, List<ModelVersion> retired) {}
+
+  private final ModelRepository repository;
+  private final VersionLoader loader;
+
+  VersionReconciler(ModelRepository repository, VersionLoader loader) {
+    this.repository = repository;
+    this.loader = loader;
+  }
+
+  Outcome reconcile(String name, ModelStatus current) {
+    Map<Long, ModelVersion> serving = current == null ? Map.of() : current.versions();
+    ModelSource source;
+    NavigableSet<Long> wanted;
+    try {
+      source = repository.read(name);
+      wanted = VersionPolicy.select(source.config(), source.versionFiles().keySet());
+    } catch (ModelLoadException e) {
+      return failedRead(name, current, e.getMessage());
+    }
+    if (wanted.isEmpty()) {
+      String reason = source.versionFiles().isEmpty()
+          ? "no version directory holds a model file"
+          : "the version policy selects none of the available versions";
+      return failedRead(name, current, reason);
+    }
+    boolean configChanged = false;
+    for (ModelVersion version : serving.values()) {
+      configChanged |= !version.configStamp().equals(source.configStamp());
+    }
+    TreeMap<Long, ModelVersion> next = new TreeMap<>();
+    Map<Long, String> failed = new HashMap<>();
+    for (Long number : wanted) {
+      ModelVersion existing = serving.get(number);
+      Path file = source.versionFiles().get(number);
+      if (existing != null && !configChanged && existing.fileStamp().equals(FileStamp.of(file))) {
+        next.put(number, existing);
+        continue;
+      }
+      try {
+        next.put(number, loader.load(source, number));
+        LOG.log(System.Logger.Level.INFO, "model {0} version {1} ready", name, number);
+      } catch (ModelLoadException | RuntimeException e) {
+        String reason = e instanceof ModelLoadException ? e.getMessage() : "version " + number
+            + ": unexpected load failure";
+        LOG.log(System.Logger.Level.WARNING, "model {0} version {1} failed to load: {2}", name, number, reason);
+        failed.put(number, reason);
+        if (existing != null) {
+          next.put(number, existing);
+        }
+      }
+    }
+    List<ModelVersion> retired = new ArrayList<>();
+    for (ModelVersion version : serving.values()) {
+      if (next.get(version.version()) != version) {
+        retired.add(version);
+      }
+    }
+    if (next.isEmpty()) {
+      String reason = String.join("; ", new TreeMap<>(failed).values());
+      return new Outcome(new ModelStatus(name, ModelState.UNAVAILABLE, reason, next, failed), retired);
+    }
+    return new Outcome(new ModelStatus(name, ModelState.READY, "", next, failed), retired);
+  }
+
+  /** The repository could not be read: keep serving what serves, report why. */
+  private static Outcome failedRead(String name, ModelStatus current, String reason) {
+    LOG.log(System.Logger.Level.WARNING, "model {0}: {1}", name, reason);
+    if (current != null && !current.versions().isEmpty()) {
+      return new Outcome(new ModelStatus(name, ModelState.READY, "reload failed: " + reason,
+          current.versions(), current.failedVersions()), List.of());
+    }
+    return new Outcome(new ModelStatus(name, ModelState.UNAVAILABLE, reason, new TreeMap<>(), Map.of()), List.of());
+  }
+}
