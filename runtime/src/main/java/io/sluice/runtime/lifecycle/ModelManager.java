@@ -218,6 +218,10 @@ public final class ModelManager implements AutoCloseable {
       if (!status.ready()) {
         throw InferenceException.invalid("failed to load '" + name + "': " + status.reason());
       }
+      if (!status.failedVersions().isEmpty()) {
+        throw InferenceException.invalid("failed to load '" + name + "': "
+            + String.join("; ", status.failedVersions().values()) + " (the serving versions are unchanged)");
+      }
       return status;
     }, control);
   }

@@ -81,6 +81,42 @@ public final class TestModels {
   }
 
   /**
+   * {@code y = x + tag}, FP32 of shape {@code [batch]}: a model whose answers tell which version (tag)
+   * served them, for reload and routing tests.
+   */
+  public static byte[] tagged(float tag) {
+    return OnnxModelBuilder.graph("tagged")
+        .input("x", TensorProto.DataType.FLOAT, -1)
+        .initializer(OnnxModelBuilder.floatTensor("tag", new long[0], tag))
+        .node("Add", List.of("x", "tag"), List.of("y"))
+        .output("y", TensorProto.DataType.FLOAT, -1)
+        .toByteArray();
+  }
+
+  /**
+   * {@code y = x + w} where the FP32 initializer {@code w} of shape {@code [1]} is stored as external data at
+   * {@code location} (relative to the model file), for the external-data path checks.
+   */
+  public static byte[] externalData(String location) {
+    TensorProto weight = TensorProto.newBuilder()
+        .setName("w")
+        .addDims(1)
+        .setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+        .addExternalData(io.sluice.proto.onnx.StringStringEntryProto.newBuilder()
+            .setKey("location").setValue(location))
+        .addExternalData(io.sluice.proto.onnx.StringStringEntryProto.newBuilder()
+            .setKey("length").setValue("4"))
+        .build();
+    return OnnxModelBuilder.graph("external")
+        .input("x", TensorProto.DataType.FLOAT, 1)
+        .initializer(weight)
+        .node("Add", List.of("x", "w"), List.of("y"))
+        .output("y", TensorProto.DataType.FLOAT, 1)
+        .toByteArray();
+  }
+
+  /**
    * Writes {@code model} to {@code <repo>/<name>/<version>/model.onnx}, creating directories and
    * overwriting an existing file; returns the file.
    */
