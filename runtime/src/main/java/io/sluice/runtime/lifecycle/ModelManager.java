@@ -362,17 +362,32 @@ public final class ModelManager implements AutoCloseable {
   }
 
   /**
-   * Stops polling and control work, then closes every loaded version, letting admitted requests finish
-   * first (up to {@code timeoutMillis} each).
+   * Drains and closes every loaded version: they stop being routable, their in-flight requests finish (up
+   * to {@code timeoutMillis} in all), then their sessions close. A version still busy after the timeout is
+   * left open (closing a session under a running request is unsafe); the process is exiting anyway.
    */
   public void close(long timeoutMillis) {
     poller.close();
-    control.shutdown();
-    for (ModelStatus status : models.values()) {
+    Map<String, ModelStatus> snapshot = models;
+    List<CompletableFuture<Void>> drained = new ArrayList<>();
+    for (ModelStatus status : snapshot.values()) {
+      publish(new ModelStatus(status.name(), ModelState.UNLOADING, "server is shutting down", new TreeMap<>(),
+          Map.of()));
       for (ModelVersion version : status.versions().values()) {
-        version.close(timeoutMillis);
+        drained.add(version.retire(control));
       }
     }
+    try {
+      CompletableFuture.allOf(drained.toArray(new CompletableFuture<?>[0]))
+          .get(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.log(System.Logger.Level.WARNING, "shutdown: requests still running after {0} ms", timeoutMillis);
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.log(System.Logger.Level.WARNING, "shutdown: {0}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    control.shutdown();
   }
 
   @Override

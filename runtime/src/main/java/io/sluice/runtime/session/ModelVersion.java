@@ -39,7 +39,8 @@ public final class ModelVersion implements AutoCloseable {
   private final String device;
   private final FileStamp configStamp;
   private final AtomicInteger users = new AtomicInteger();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean closeScheduled = new AtomicBoolean();
+  private boolean sessionClosed;
   private volatile boolean retired;
   private volatile Executor closer;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -146,16 +147,17 @@ public final class ModelVersion implements AutoCloseable {
   }
 
   private void closeOnce() {
-    if (closed.compareAndSet(false, true)) {
+    if (closeScheduled.compareAndSet(false, true)) {
       Executor executor = closer;
-      Runnable close = () -> {
-        close(30_000);
-        drained.complete(null);
-      };
+      Runnable close = () -> close(30_000);
       if (executor == null) {
         close.run();
       } else {
-        executor.execute(close);
+        try {
+          executor.execute(close);
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+          close.run();
+        }
       }
     }
   }
@@ -174,8 +176,20 @@ public final class ModelVersion implements AutoCloseable {
     return scheduler.submit(request);
   }
 
-  /** Stops admitting, waits up to {@code timeoutMillis} for admitted requests, then closes the session. */
-  public void close(long timeoutMillis) {
+  /** Completes when the session is closed. */
+  public CompletableFuture<Void> closed() {
+    return drained;
+  }
+
+  /**
+   * Stops admitting, waits up to {@code timeoutMillis} for admitted requests, then closes the session.
+   * Idempotent. Prefer {@link #retire}, which waits for every user instead of a timeout.
+   */
+  public synchronized void close(long timeoutMillis) {
+    if (sessionClosed) {
+      return;
+    }
+    sessionClosed = true;
     scheduler.close();
     try {
       if (scheduler instanceof DirectScheduler direct
@@ -192,6 +206,7 @@ public final class ModelVersion implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: session close failed: {2}", modelName,
           versionText, e.getMessage());
     }
+    drained.complete(null);
   }
 
   @Override

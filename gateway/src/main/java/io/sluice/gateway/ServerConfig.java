@@ -1,0 +1,72 @@
+package io.sluice.gateway;
+
+import io.sluice.runtime.lifecycle.LifecycleOptions;
+import io.sluice.runtime.session.RuntimeOptions;
+import java.nio.file.Path;
+
+/**
+ * Everything a {@link SluiceServer} needs to start.
+ *
+ * @param modelRepository the model repository root
+ * @param host address both inference listeners bind
+ * @param httpPort HTTP port, 0 for any free port
+ * @param grpcPort gRPC port, 0 for any free port
+ * @param maxBodyBytes largest HTTP body and gRPC message accepted
+ * @param exitTimeoutSeconds how long shutdown waits for in-flight requests
+ * @param runtime defaults for loading model versions
+ * @param lifecycle model control mode, startup models, polling and readiness policy
+ */
+public record ServerConfig(
+    Path modelRepository,
+    String host,
+    int httpPort,
+    int grpcPort,
+    int maxBodyBytes,
+    int exitTimeoutSeconds,
+    RuntimeOptions runtime,
+    LifecycleOptions lifecycle) {
+
+  /** Default limit on request bodies and gRPC messages: 64 MiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
+
+  public ServerConfig {
+    if (modelRepository == null) {
+      throw new IllegalArgumentException("modelRepository: null (expected: a directory)");
+    }
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("host: empty (expected: an address such as 0.0.0.0)");
+    }
+    checkPort("httpPort", httpPort);
+    checkPort("grpcPort", grpcPort);
+    if (maxBodyBytes <= 0) {
+      throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
+    }
+    if (exitTimeoutSeconds < 0) {
+      throw new IllegalArgumentException("exitTimeoutSeconds: " + exitTimeoutSeconds + " (expected: >= 0)");
+    }
+    if (runtime == null) {
+      throw new IllegalArgumentException("runtime: null");
+    }
+    if (lifecycle == null) {
+      throw new IllegalArgumentException("lifecycle: null");
+    }
+  }
+
+  /** A config for tests and embedding: loopback, ephemeral ports, default limits. */
+  public static ServerConfig loopback(Path modelRepository) {
+    return new ServerConfig(modelRepository, "127.0.0.1", 0, 0, DEFAULT_MAX_BODY_BYTES, 5,
+        RuntimeOptions.defaults(), LifecycleOptions.defaults());
+  }
+
+  /** This config with other lifecycle options. */
+  public ServerConfig withLifecycle(LifecycleOptions newLifecycle) {
+    return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
+        newLifecycle);
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + ": " + port + " (expected: 0..65535)");
+    }
+  }
+}

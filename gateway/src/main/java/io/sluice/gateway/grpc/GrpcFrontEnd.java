@@ -1,0 +1,95 @@
+package io.sluice.gateway.grpc;
+
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.ServerQueries;
+import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC listener: a grpc-java Netty server serving {@link InferenceGrpcService}, the standard
+ * {@code grpc.health.v1.Health} service and server reflection ({@code grpc.reflection.v1}), with the inbound
+ * message limit raised to {@link GrpcOptions#maxInboundMessageBytes()}.
+ *
+ * <p>Health reports NOT_SERVING for the server ({@code ""}) and for {@code inference.GRPCInferenceService}
+ * until {@link #setServing(boolean) setServing(true)}. Lifecycle: construct, {@link #start()} once,
+ * {@link #close()} once; {@link #setServing} may be called from any thread at any time.
+ */
+public final class GrpcFrontEnd implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(GrpcFrontEnd.class.getName());
+  private static final long SHUTDOWN_GRACE_SECONDS = 5;
+  private static final long SHUTDOWN_NOW_SECONDS = 2;
+
+  private final GrpcOptions options;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final Server server;
+  private volatile boolean started;
+
+  public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
+    this.options = options;
+    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+        .maxInboundMessageSize(options.maxInboundMessageBytes())
+        .addService(new InferenceGrpcService(dispatcher, queries))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build();
+    setServing(false);
+  }
+
+  /**
+   * Binds the listener.
+   *
+   * @throws IOException when the address cannot be bound
+   * @throws IllegalStateException when already started
+   */
+  public void start() throws IOException {
+    server.start();
+    started = true;
+    LOG.log(System.Logger.Level.INFO, "gRPC listening on {0}:{1}", options.host(),
+        Integer.toString(server.getPort()));
+  }
+
+  /**
+   * The bound port (the actual one when {@link GrpcOptions#port()} is 0).
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public int port() {
+    if (!started) {
+      throw new IllegalStateException("gRPC front end not started");
+    }
+    return server.getPort();
+  }
+
+  /** Drives {@code grpc.health.v1} for the whole server and for {@code inference.GRPCInferenceService}. */
+  public void setServing(boolean serving) {
+    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+    health.setStatus(GRPCInferenceServiceGrpc.SERVICE_NAME, status);
+  }
+
+  /**
+   * Reports NOT_SERVING for good, stops accepting calls, waits up to a few seconds for running calls, then
+   * cancels what is left. Idempotent.
+   */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(SHUTDOWN_NOW_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.sluice.gateway.grpc;
+
+import io.grpc.Context;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.sluice.gateway.core.GatewayErrors;
+import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.proto.inference.ModelInferRequest;
+import io.sluice.proto.inference.ModelInferResponse;
+import io.sluice.proto.inference.ModelStreamInferResponse;
+import io.sluice.runtime.exec.InferenceException;
+import io.sluice.runtime.exec.InferenceRequest;
+import io.sluice.runtime.exec.InferenceResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One {@code ModelStreamInfer} call: every request is dispatched as it arrives and answered with exactly one
+ * {@link ModelStreamInferResponse}.
+ *
+ * <ul>
+ *   <li><b>Ordering:</b> answers leave in order of completion, not of arrival, so a slow request never holds
+ *       back faster ones (requests may target different models). Clients correlate by the request
+ *       {@code id}, which every answer echoes, together with the model name and version.
+ *   <li><b>Errors in band:</b> a request that fails (decoding, validation, unknown model, overload, expired
+ *       deadline, run failure) is answered with {@code error_message} set, and {@code infer_response} carrying
+ *       only the request's id, model name and version; the stream keeps going. The call itself ends with OK
+ *       once the client half-closes and every request has been answered.
+ *   <li><b>Flow control:</b> at most {@link #MAX_IN_FLIGHT} requests are read and not yet answered; the next
+ *       request is read only when an answer has been handed to a transport that is ready to send, so a client
+ *       that never reads its answers stops being read instead of growing the server's buffers.
+ *   <li><b>Cancellation:</b> once the client cancels, nothing more is written and requests not yet dispatched
+ *       are dropped.
+ * </ul>
+ *
+ * <p>Threading: {@link #onNext} runs on the call executor; answers are written from the workers that complete
+ * the requests. Every interaction with the response observer happens under one lock, as grpc-java requires
+ * calls on it not to overlap.
+ */
+final class StreamInferCall implements StreamObserver<ModelInferRequest> {
+  /** Requests of one stream that may be read and not yet answered. */
+  static final int MAX_IN_FLIGHT = 64;
+
+  private final InferenceDispatcher dispatcher;
+  private final ServerCallStreamObserver<ModelStreamInferResponse> call;
+  private final Context context;
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private int inFlight;
+  private int deferredRequests;
+  private boolean halfClosed;
+  private boolean done;
+
+  private StreamInferCall(InferenceDispatcher dispatcher, ServerCallStreamObserver<ModelStreamInferResponse> call,
+      Context context) {
+    this.dispatcher = dispatcher;
+    this.call = call;
+    this.context = context;
+  }
+
+  /** Sets up flow control and cancellation on {@code call}; must run inside the service method. */
+  static StreamInferCall start(InferenceDispatcher dispatcher,
+      ServerCallStreamObserver<ModelStreamInferResponse> call, Context context) {
+    StreamInferCall stream = new StreamInferCall(dispatcher, call, context);
+    call.disableAutoRequest();
+    call.setOnCancelHandler(stream::cancelled);
+    call.setOnReadyHandler(stream::ready);
+    call.request(MAX_IN_FLIGHT);
+    return stream;
+  }
+
+  @Override
+  public void onNext(ModelInferRequest request) {
+    long received = System.nanoTime();
+    synchronized (lock) {
+      inFlight++;
+    }
+    String id = request.getId();
+    String model = request.getModelName();
+    String version = request.getModelVersion();
+    CompletableFuture<InferenceResponse> result;
+    try {
+      InferenceRequest inference = InferRequestConverter.convert(request, received);
+      if (call.isCancelled()) {
+        answer(null);
+        return;
+      }
+      GrpcFailures.checkDeadline(context);
+      result = dispatcher.dispatch(inference);
+    } catch (RuntimeException e) {
+      answer(error(id, model, version, e));
+      return;
+    }
+    result.whenComplete((response, failure) -> answer(encode(id, model, version, response, failure)));
+  }
+
+  /** The client half-closed: end the call once every request read so far is answered. */
+  @Override
+  public void onCompleted() {
+    synchronized (lock) {
+      halfClosed = true;
+      completeIfDrained();
+    }
+  }
+
+  /** The call was cancelled (or the client failed it): nothing more is written. */
+  @Override
+  public void onError(Throwable failure) {
+    cancelled();
+  }
+
+  private void cancelled() {
+    synchronized (lock) {
+      done = true;
+    }
+  }
+
+  /** The transport can take more: read the requests held back while it could not. */
+  private void ready() {
+    synchronized (lock) {
+      if (!done && deferredRequests > 0) {
+        int credit = deferredRequests;
+        deferredRequests = 0;
+        call.request(credit);
+      }
+    }
+  }
+
+  /** Writes one answer (null: nothing to write) and reads the next request when the transport is ready. */
+  private void answer(ModelStreamInferResponse message) {
+    synchronized (lock) {
+      inFlight--;
+      if (done || call.isCancelled()) {
+        done = true;
+        return;
+      }
+      if (message != null) {
+        call.onNext(message);
+      }
+      if (call.isReady()) {
+        call.request(1);
+      } else {
+        deferredRequests++;
+      }
+      completeIfDrained();
+    }
+  }
+
+  private void completeIfDrained() {
+    if (halfClosed && inFlight == 0 && !done) {
+      done = true;
+      call.onCompleted();
+    }
+  }
+
+  private static ModelStreamInferResponse encode(String id, String model, String version,
+      InferenceResponse response, Throwable failure) {
+    if (failure != null) {
+      return error(id, model, version, failure);
+    }
+    try {
+      return ModelStreamInferResponse.newBuilder()
+          .setInferResponse(InferResponseConverter.convert(response))
+          .build();
+    } catch (RuntimeException e) {
+      return error(id, model, version, e);
+    }
+  }
+
+  private static ModelStreamInferResponse error(String id, String model, String version, Throwable failure) {
+    InferenceException normalized = GatewayErrors.normalize(failure);
+    String message = normalized.getMessage();
+    if (message == null || message.isEmpty()) {
+      // An empty error_message would read as success.
+      message = normalized.code().name();
+    }
+    return ModelStreamInferResponse.newBuilder()
+        .setErrorMessage(message)
+        .setInferResponse(ModelInferResponse.newBuilder().setModelName(model).setModelVersion(version).setId(id))
+        .build();
+  }
+}

@@ -1,0 +1,145 @@
+package io.sluice.gateway.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.ServerQueries;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP/1.1 listener of the Open Inference Protocol's REST binding (with Triton's extensions), on Netty.
+ * Per connection: a request deadline, an idle timeout, the HTTP codec (limits on the request line and headers,
+ * strict framing: Content-Length with Transfer-Encoding, duplicate Content-Lengths and a final coding other than
+ * chunked are rejected), the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
+ * {@link HttpRequestHandler}.
+ *
+ * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent). {@link #close()} stops
+ * accepting, lets requests in flight finish for up to {@value #DRAIN_SECONDS} seconds while idle connections
+ * close, then closes what is left and shuts the event loops down.
+ */
+public final class HttpFrontEnd implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(HttpFrontEnd.class.getName());
+  private static final long DRAIN_SECONDS = 5;
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 2;
+
+  private final HttpOptions options;
+  private final InferenceDispatcher dispatcher;
+  private final ServerQueries queries;
+  private final ChannelGroup connections = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
+  private EventLoopGroup acceptor;
+  private EventLoopGroup workers;
+  private volatile Channel listener;
+  private boolean closed;
+
+  public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
+    this.options = options;
+    this.dispatcher = dispatcher;
+    this.queries = queries;
+  }
+
+  /**
+   * Binds the listener.
+   *
+   * @throws IllegalStateException when already started or closed
+   * @throws InterruptedException when interrupted while binding
+   */
+  public synchronized void start() throws InterruptedException {
+    if (acceptor != null || closed) {
+      throw new IllegalStateException("HTTP front end already started");
+    }
+    acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"),
+        NioIoHandler.newFactory());
+    workers = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("sluice-http"),
+        NioIoHandler.newFactory());
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(acceptor, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new Initializer());
+    try {
+      listener = bootstrap.bind(options.host(), options.port()).sync().channel();
+    } catch (InterruptedException | RuntimeException e) {
+      shutdownEventLoops();
+      throw e;
+    }
+    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}", options.host(), Integer.toString(port()));
+  }
+
+  /**
+   * The bound port (the actual one when {@link HttpOptions#port()} is 0).
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public int port() {
+    Channel bound = listener;
+    if (bound == null) {
+      throw new IllegalStateException("HTTP front end not started");
+    }
+    return ((InetSocketAddress) bound.localAddress()).getPort();
+  }
+
+  /** Stops accepting, drains connections (bounded), closes them and shuts the event loops down. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+      for (Channel connection : connections) {
+        connection.pipeline().fireUserEventTriggered(HttpRequestHandler.DRAIN);
+      }
+      connections.newCloseFuture().awaitUninterruptibly(DRAIN_SECONDS, TimeUnit.SECONDS);
+      connections.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+    shutdownEventLoops();
+  }
+
+  private void shutdownEventLoops() {
+    if (acceptor == null) {
+      return;
+    }
+    acceptor.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    acceptor.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS);
+    workers.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS);
+  }
+
+  /** Builds the pipeline of each accepted connection. */
+  private final class Initializer extends ChannelInitializer<SocketChannel> {
+    @Override
+    protected void initChannel(SocketChannel channel) {
+      connections.add(channel);
+      HttpDecoderConfig decoding = new HttpDecoderConfig()
+          .setMaxInitialLineLength(options.maxInitialLineBytes())
+          .setMaxHeaderSize(options.maxHeaderBytes())
+          .setAllowDuplicateContentLengths(false)
+          .setUseRfc9112TransferEncoding(true);
+      RequestDeadline deadline = new RequestDeadline(options.idleTimeoutSeconds(), TimeUnit.SECONDS);
+      HttpBodyAggregator aggregator = new HttpBodyAggregator(options.maxBodyBytes());
+      channel.pipeline().addLast(
+          deadline,
+          new IdleStateHandler(0, 0, options.idleTimeoutSeconds(), TimeUnit.SECONDS),
+          new HttpServerCodec(decoding),
+          aggregator,
+          new HttpRequestHandler(dispatcher, queries, options, aggregator, deadline));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.sluice.gateway.http;
+
+/**
+ * Settings of the HTTP/1.1 listener.
+ *
+ * @param host address to bind, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
+ * @param port port to bind, 0 for any free port
+ * @param maxBodyBytes largest request body accepted; larger bodies get 413 before they are buffered
+ * @param maxHeaderBytes largest total size of the request headers; larger get 431 and the connection closes
+ * @param maxInitialLineBytes largest request line; longer get 414 and the connection closes
+ * @param idleTimeoutSeconds a connection with no request in flight that sees no traffic for this long is
+ *     closed, and a request must arrive completely within this long of its first byte (slow clients)
+ * @param eventLoopThreads threads of the I/O event loop group, 0 for Netty's default (twice the cores)
+ */
+public record HttpOptions(
+    String host,
+    int port,
+    int maxBodyBytes,
+    int maxHeaderBytes,
+    int maxInitialLineBytes,
+    int idleTimeoutSeconds,
+    int eventLoopThreads) {
+
+  /** Default body limit: 64 MiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
+  /** Default header limit: 16 KiB. */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 << 10;
+  /** Default request line limit: 8 KiB. */
+  public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 8 << 10;
+  /** Default idle and request-arrival timeout: 60 seconds. */
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+
+  public HttpOptions {
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("host: empty (expected: an address such as 0.0.0.0)");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+    }
+    requirePositive("maxBodyBytes", maxBodyBytes);
+    requirePositive("maxHeaderBytes", maxHeaderBytes);
+    requirePositive("maxInitialLineBytes", maxInitialLineBytes);
+    requirePositive("idleTimeoutSeconds", idleTimeoutSeconds);
+    if (eventLoopThreads < 0) {
+      throw new IllegalArgumentException("eventLoopThreads: " + eventLoopThreads + " (expected: >= 0)");
+    }
+  }
+
+  /** Default limits on {@code host}:{@code port}: 64 MiB bodies, 16 KiB headers, 8 KiB request line, 60 s. */
+  public static HttpOptions defaults(String host, int port) {
+    return new HttpOptions(host, port, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
+        DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_IDLE_TIMEOUT_SECONDS, 0);
+  }
+
+  private static void requirePositive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package io.sluice.gateway.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.ServerQueries;
+import io.sluice.runtime.repository.ModelName;
+import java.util.ArrayDeque;
+
+/**
+ * Serves one connection: routes each aggregated request ({@link HttpRoute}), answers health, metadata, config and
+ * statistics from {@link ServerQueries} on the event loop (in-memory snapshots), and hands inference to the
+ * {@link InferenceDispatcher}: the body is decoded here, the request buffer released, and the response encoded
+ * and written by whichever thread completes the inference. Inference never runs on the event loop.
+ *
+ * <p>Requests on a connection are answered one at a time, in order: while one is in flight the channel stops
+ * reading, and requests already decoded (HTTP pipelining) wait in a queue. Rejected requests leave the connection
+ * usable unless the framing itself was broken (decoder failures: 400, 414 or 431, then close).
+ *
+ * <p>One per connection; its state is touched on the connection's event loop only.
+ */
+final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
+  /** User event: finish the request in flight, then close (server shutdown). */
+  static final Object DRAIN = new Object();
+
+  private static final System.Logger LOG = System.getLogger(HttpRequestHandler.class.getName());
+
+  private final InferenceDispatcher dispatcher;
+  private final ServerQueries queries;
+  private final HttpOptions options;
+  private final HttpBodyAggregator aggregator;
+  private final RequestDeadline deadline;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private boolean busy;
+  private volatile boolean draining;
+
+  private record Pending(FullHttpRequest request, long receivedNanos) {}
+
+  HttpRequestHandler(InferenceDispatcher dispatcher, ServerQueries queries, HttpOptions options,
+      HttpBodyAggregator aggregator, RequestDeadline deadline) {
+    this.dispatcher = dispatcher;
+    this.queries = queries;
+    this.options = options;
+    this.aggregator = aggregator;
+    this.deadline = deadline;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    deadline.requestReceived();
+    long receivedNanos = aggregator.lastHeadNanos();
+    if (busy) {
+      pending.add(new Pending(request, receivedNanos));
+      return;
+    }
+    handle(ctx, request, receivedNanos);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest request, long receivedNanos) {
+    busy = true;
+    ctx.channel().config().setAutoRead(false);
+    try {
+      DecoderResult result = request.decoderResult();
+      if (!result.isSuccess()) {
+        respond(ctx, malformed(ctx, result.cause()), false);
+        return;
+      }
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      FullHttpResponse response;
+      try {
+        response = route(ctx, request, receivedNanos, keepAlive);
+      } catch (RuntimeException e) {
+        response = HttpResponses.error(ctx.alloc(), e);
+      }
+      if (response != null) {
+        respond(ctx, response, keepAlive);
+      }
+    } finally {
+      request.release();
+    }
+  }
+
+  /** The response, or null when inference was dispatched and will respond on completion. */
+  private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request, long receivedNanos,
+      boolean keepAlive) {
+    HttpRoute route = HttpRoute.parse(request.uri());
+    if (route.kind() == HttpRoute.Kind.NOT_FOUND) {
+      return HttpResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "unknown path "
+          + InferRequestDecoder.quoted(path(request.uri())));
+    }
+    if (!request.method().equals(route.method())) {
+      FullHttpResponse response = HttpResponses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "method " + InferRequestDecoder.quoted(request.method().name()) + " is not allowed here (expected: "
+              + route.method().name() + ")");
+      response.headers().set(HttpHeaderNames.ALLOW, route.method().name());
+      return response;
+    }
+    String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (encoding != null && !HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(encoding)) {
+      return HttpResponses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Encoding " + InferRequestDecoder.quoted(encoding) + " is not supported (expected: identity)");
+    }
+    String model = route.model();
+    String version = route.version();
+    switch (route.kind()) {
+      case SERVER_METADATA:
+        return HttpResponses.proto(ctx.alloc(), queries.serverMetadata());
+      case SERVER_LIVE:
+        return queries.live() ? HttpResponses.flag(ctx.alloc(), "live")
+            : HttpResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "server is not live");
+      case SERVER_READY:
+        return queries.ready() ? HttpResponses.flag(ctx.alloc(), "ready")
+            : HttpResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "server is not ready");
+      case MODEL_READY:
+        return queries.modelReady(model, version) ? HttpResponses.modelReady(ctx.alloc(), model)
+            : HttpResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "model '"
+                + ModelName.forMessage(model) + "'" + (version.isEmpty() ? "" : " version " + version)
+                + " is not ready");
+      case MODEL_METADATA:
+        return HttpResponses.proto(ctx.alloc(), queries.modelMetadata(model, version));
+      case MODEL_CONFIG:
+        return HttpResponses.proto(ctx.alloc(), queries.modelConfig(model, version).getConfig());
+      case MODEL_STATISTICS:
+        return HttpResponses.proto(ctx.alloc(), queries.modelStatistics(model, version));
+      case ALL_STATISTICS:
+        return HttpResponses.proto(ctx.alloc(), queries.modelStatistics("", ""));
+      case MODEL_INFER:
+        infer(ctx, request, route, receivedNanos, keepAlive);
+        return null;
+      default:
+        throw new IllegalStateException("unrouted " + route.kind());
+    }
+  }
+
+  private void infer(ChannelHandlerContext ctx, FullHttpRequest request, HttpRoute route, long receivedNanos,
+      boolean keepAlive) {
+    DecodedInferRequest decoded = InferRequestDecoder.decode(route.model(), route.version(), request.headers(),
+        request.content(), receivedNanos);
+    dispatcher.dispatch(decoded.request()).whenComplete((response, failure) -> {
+      FullHttpResponse http;
+      try {
+        http = failure == null ? InferResponseEncoder.encode(ctx.alloc(), response, decoded)
+            : HttpResponses.error(ctx.alloc(), failure);
+      } catch (RuntimeException e) {
+        http = HttpResponses.error(ctx.alloc(), e);
+      }
+      respond(ctx, http, keepAlive);
+    });
+  }
+
+  /** Writes {@code response} (from any thread); on the event loop afterwards, moves to the next request. */
+  private void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    boolean keepOpen = keepAlive && !draining;
+    HttpUtil.setKeepAlive(response, keepOpen);
+    ctx.writeAndFlush(response).addListener(written -> responded(ctx, keepOpen && written.isSuccess()));
+  }
+
+  private void responded(ChannelHandlerContext ctx, boolean keepOpen) {
+    busy = false;
+    if (!keepOpen || draining) {
+      ctx.close();
+      return;
+    }
+    Pending next = pending.poll();
+    if (next != null) {
+      handle(ctx, next.request(), next.receivedNanos());
+    } else {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private FullHttpResponse malformed(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return HttpResponses.error(ctx.alloc(), HttpResponseStatus.REQUEST_URI_TOO_LONG,
+          "request line longer than the limit of " + options.maxInitialLineBytes() + " bytes");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return HttpResponses.error(ctx.alloc(), HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "request headers larger than the limit of " + options.maxHeaderBytes() + " bytes");
+    }
+    return HttpResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+        "malformed HTTP request (request line, headers or message framing)");
+  }
+
+  private static String path(String uri) {
+    int end = uri.indexOf('?');
+    return end < 0 ? uri : uri.substring(0, end);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      if (!busy) {
+        ctx.close();
+      }
+    } else if (event == DRAIN) {
+      draining = true;
+      if (!busy) {
+        ctx.close();
+      }
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releasePending();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releasePending();
+  }
+
+  private void releasePending() {
+    Pending next;
+    while ((next = pending.poll()) != null) {
+      next.request().release();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.log(System.Logger.Level.DEBUG, "HTTP connection failed; closing it", cause);
+    ctx.close();
+  }
+}

@@ -1,0 +1,150 @@
+package io.sluice.gateway.contract;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
+import io.sluice.proto.inference.ModelConfigRequest;
+import io.sluice.proto.inference.ModelInferRequest;
+import io.sluice.proto.inference.ModelInferResponse;
+import io.sluice.proto.inference.ModelMetadataRequest;
+import io.sluice.proto.inference.ModelMetadataResponse;
+import io.sluice.proto.inference.ModelReadyRequest;
+import io.sluice.proto.inference.ModelStatisticsRequest;
+import io.sluice.proto.inference.ServerLiveRequest;
+import io.sluice.proto.inference.ServerReadyRequest;
+import io.sluice.runtime.exec.ErrorCode;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The contract client over gRPC with raw input and output contents, as tritonclient sends them. */
+final class GrpcProtocolClient implements ProtocolClient {
+  private final ManagedChannel channel;
+  private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
+
+  GrpcProtocolClient(int port) {
+    this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        .maxInboundMessageSize(64 << 20).build();
+    this.stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+  }
+
+  private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub() {
+    return stub.withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public boolean live() {
+    return stub().serverLive(ServerLiveRequest.getDefaultInstance()).getLive();
+  }
+
+  @Override
+  public boolean ready() {
+    return stub().serverReady(ServerReadyRequest.getDefaultInstance()).getReady();
+  }
+
+  @Override
+  public boolean modelReady(String model, String version) {
+    try {
+      return stub().modelReady(ModelReadyRequest.newBuilder().setName(model).setVersion(version).build())
+          .getReady();
+    } catch (StatusRuntimeException e) {
+      throw new ContractFailure(code(e), e.getStatus().getDescription());
+    }
+  }
+
+  @Override
+  public Metadata metadata(String model, String version) {
+    ModelMetadataResponse response;
+    try {
+      response = stub().modelMetadata(ModelMetadataRequest.newBuilder().setName(model).setVersion(version).build());
+    } catch (StatusRuntimeException e) {
+      throw new ContractFailure(code(e), e.getStatus().getDescription());
+    }
+    return new Metadata(response.getName(), response.getVersionsList(), response.getPlatform(),
+        tensors(response.getInputsList()), tensors(response.getOutputsList()));
+  }
+
+  @Override
+  public long maxBatchSize(String model) {
+    return stub().modelConfig(ModelConfigRequest.newBuilder().setName(model).build()).getConfig()
+        .getMaxBatchSize();
+  }
+
+  @Override
+  public long successCount(String model, String version) {
+    return stub().modelStatistics(ModelStatisticsRequest.newBuilder().setName(model).setVersion(version).build())
+        .getModelStats(0).getInferenceStats().getSuccess().getCount();
+  }
+
+  @Override
+  public Result infer(Call call) {
+    ModelInferRequest.Builder request = ModelInferRequest.newBuilder()
+        .setModelName(call.model()).setModelVersion(call.version()).setId(call.id());
+    for (Input input : call.inputs()) {
+      ModelInferRequest.InferInputTensor.Builder tensor = request.addInputsBuilder()
+          .setName(input.name()).setDatatype(input.datatype());
+      for (long dim : input.shape()) {
+        tensor.addShape(dim);
+      }
+      request.addRawInputContents(ByteString.copyFrom(RawTensors.encode(input.datatype(), input.values())));
+    }
+    for (String output : call.outputs()) {
+      request.addOutputsBuilder().setName(output);
+    }
+    ModelInferResponse response;
+    try {
+      response = stub().modelInfer(request.build());
+    } catch (StatusRuntimeException e) {
+      return Result.failure(code(e), e.getStatus().getDescription());
+    }
+    if (response.getRawOutputContentsCount() != response.getOutputsCount()) {
+      throw new AssertionError("raw_output_contents must align with outputs: " + response);
+    }
+    List<Output> outputs = new ArrayList<>();
+    for (int i = 0; i < response.getOutputsCount(); i++) {
+      ModelInferResponse.InferOutputTensor tensor = response.getOutputs(i);
+      long[] shape = new long[tensor.getShapeCount()];
+      for (int d = 0; d < shape.length; d++) {
+        shape[d] = tensor.getShape(d);
+      }
+      outputs.add(new Output(tensor.getName(), tensor.getDatatype(), shape,
+          response.getRawOutputContents(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)));
+    }
+    return new Result(response.getModelName(), response.getModelVersion(), response.getId(), outputs, null, "");
+  }
+
+  private static List<TensorInfo> tensors(List<ModelMetadataResponse.TensorMetadata> tensors) {
+    List<TensorInfo> infos = new ArrayList<>();
+    for (ModelMetadataResponse.TensorMetadata tensor : tensors) {
+      infos.add(new TensorInfo(tensor.getName(), tensor.getDatatype(), tensor.getShapeList()));
+    }
+    return infos;
+  }
+
+  private static ErrorCode code(StatusRuntimeException e) {
+    switch (e.getStatus().getCode()) {
+      case INVALID_ARGUMENT:
+        return ErrorCode.INVALID_ARGUMENT;
+      case NOT_FOUND:
+        return ErrorCode.NOT_FOUND;
+      case UNAVAILABLE:
+        return ErrorCode.UNAVAILABLE;
+      case RESOURCE_EXHAUSTED:
+        return ErrorCode.PAYLOAD_TOO_LARGE;
+      case UNIMPLEMENTED:
+        return ErrorCode.UNIMPLEMENTED;
+      case DEADLINE_EXCEEDED:
+        return ErrorCode.DEADLINE_EXCEEDED;
+      default:
+        return ErrorCode.INTERNAL;
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+}

@@ -1,0 +1,96 @@
+package io.sluice.gateway.contract;
+
+import io.sluice.runtime.exec.ErrorCode;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * What the contract suite needs from a front end, so one suite runs against HTTP/JSON, HTTP binary and gRPC.
+ * Implementations speak the real wire protocol over loopback.
+ */
+interface ProtocolClient extends AutoCloseable {
+
+  /** One input: values as a Java array matching the datatype (FP16/BF16 as short bits, BYTES as String[]). */
+  record Input(String name, String datatype, long[] shape, Object values) {}
+
+  /** One output as received, converted to the protocol's little-endian raw layout. */
+  record Output(String name, String datatype, long[] shape, ByteBuffer raw) {}
+
+  /** A request; {@code version} may be empty; {@code outputs} empty means all. */
+  record Call(String model, String version, String id, List<Input> inputs, List<String> outputs) {
+    static Call of(String model, Input... inputs) {
+      return new Call(model, "", "", List.of(inputs), List.of());
+    }
+
+    Call version(String newVersion) {
+      return new Call(model, newVersion, id, inputs, outputs);
+    }
+
+    Call outputs(String... names) {
+      return new Call(model, version, id, inputs, List.of(names));
+    }
+
+    Call id(String newId) {
+      return new Call(model, version, newId, inputs, outputs);
+    }
+  }
+
+  /** Either outputs or an error (code mapped back from the transport status, and its message). */
+  record Result(String modelName, String modelVersion, String id, List<Output> outputs, ErrorCode error,
+      String message) {
+    static Result failure(ErrorCode code, String message) {
+      return new Result("", "", "", List.of(), code, message);
+    }
+
+    boolean ok() {
+      return error == null;
+    }
+
+    Output output(String name) {
+      for (Output output : outputs) {
+        if (output.name().equals(name)) {
+          return output;
+        }
+      }
+      throw new AssertionError("no output " + name + " in " + outputs + (ok() ? "" : " (" + message + ")"));
+    }
+  }
+
+  /** Tensor metadata as reported by the model metadata endpoint. */
+  record TensorInfo(String name, String datatype, List<Long> shape) {}
+
+  /** Model metadata as reported by the model metadata endpoint. */
+  record Metadata(String name, List<String> versions, String platform, List<TensorInfo> inputs,
+      List<TensorInfo> outputs) {}
+
+  boolean live();
+
+  boolean ready();
+
+  /** Model readiness; unknown models answer with the error code through {@link ContractFailure}. */
+  boolean modelReady(String model, String version);
+
+  Metadata metadata(String model, String version);
+
+  /** {@code max_batch_size} from the model config endpoint. */
+  long maxBatchSize(String model);
+
+  /** {@code inference_stats.success.count} of one version from the statistics endpoint. */
+  long successCount(String model, String version);
+
+  Result infer(Call call);
+
+  @Override
+  void close();
+
+  /** A non-inference call that the server rejected. */
+  final class ContractFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final ErrorCode code;
+
+    ContractFailure(ErrorCode code, String message) {
+      super(code + ": " + message);
+      this.code = code;
+    }
+  }
+}

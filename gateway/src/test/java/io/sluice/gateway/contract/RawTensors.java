@@ -1,0 +1,124 @@
+package io.sluice.gateway.contract;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test-side conversions between Java arrays and the protocol's raw little-endian layout. */
+final class RawTensors {
+  private RawTensors() {}
+
+  static ByteBuffer encode(String datatype, Object values) {
+    ByteBuffer out;
+    switch (datatype) {
+      case "BOOL": {
+        boolean[] v = (boolean[]) values;
+        out = ByteBuffer.allocate(v.length);
+        for (boolean b : v) {
+          out.put((byte) (b ? 1 : 0));
+        }
+        break;
+      }
+      case "UINT8":
+      case "INT8": {
+        byte[] v = (byte[]) values;
+        out = ByteBuffer.allocate(v.length).put(v);
+        break;
+      }
+      case "INT16":
+      case "FP16":
+      case "BF16": {
+        short[] v = (short[]) values;
+        out = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (short s : v) {
+          out.putShort(s);
+        }
+        break;
+      }
+      case "INT32": {
+        int[] v = (int[]) values;
+        out = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i : v) {
+          out.putInt(i);
+        }
+        break;
+      }
+      case "INT64": {
+        long[] v = (long[]) values;
+        out = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long l : v) {
+          out.putLong(l);
+        }
+        break;
+      }
+      case "FP32": {
+        float[] v = (float[]) values;
+        out = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+          out.putFloat(f);
+        }
+        break;
+      }
+      case "FP64": {
+        double[] v = (double[]) values;
+        out = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (double d : v) {
+          out.putDouble(d);
+        }
+        break;
+      }
+      case "BYTES": {
+        String[] v = (String[]) values;
+        List<byte[]> encoded = new ArrayList<>();
+        int total = 0;
+        for (String s : v) {
+          byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+          encoded.add(bytes);
+          total += 4 + bytes.length;
+        }
+        out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        for (byte[] bytes : encoded) {
+          out.putInt(bytes.length).put(bytes);
+        }
+        break;
+      }
+      default:
+        throw new IllegalArgumentException(datatype);
+    }
+    out.flip();
+    return out.order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+
+  static float[] floats(ByteBuffer raw) {
+    ByteBuffer view = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    float[] values = new float[view.remaining() / 4];
+    view.asFloatBuffer().get(values);
+    return values;
+  }
+
+  static long[] longs(ByteBuffer raw) {
+    ByteBuffer view = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    long[] values = new long[view.remaining() / 8];
+    view.asLongBuffer().get(values);
+    return values;
+  }
+
+  static String[] strings(ByteBuffer raw) {
+    ByteBuffer view = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    List<String> values = new ArrayList<>();
+    while (view.hasRemaining()) {
+      byte[] bytes = new byte[view.getInt()];
+      view.get(bytes);
+      values.add(new String(bytes, StandardCharsets.UTF_8));
+    }
+    return values.toArray(new String[0]);
+  }
+}

@@ -1,0 +1,58 @@
+package io.sluice.gateway.http;
+
+import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.ServerQueries;
+import io.sluice.runtime.lifecycle.ModelManager;
+import io.sluice.runtime.onnx.SampleRepository;
+import io.sluice.runtime.repository.ModelRepository;
+import io.sluice.runtime.session.RuntimeOptions;
+import io.sluice.runtime.session.VersionLoader;
+import io.sluice.runtime.testing.TestModels;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A real model manager over a temporary repository (the sample models plus {@code two_outputs}) behind an
+ * {@link HttpFrontEnd} on an ephemeral loopback port.
+ */
+final class HttpTestServer implements AutoCloseable {
+  static final String TWO_OUTPUTS = "two_outputs";
+
+  final AtomicBoolean accepting = new AtomicBoolean(true);
+  final ModelManager models;
+  final HttpFrontEnd http;
+
+  private HttpTestServer(ModelManager models, HttpOptions options) {
+    this.models = models;
+    this.http = new HttpFrontEnd(options, new InferenceDispatcher(models),
+        new ServerQueries(models, "test", accepting::get));
+  }
+
+  /** Loads the repository under {@code directory} and starts a front end with {@code options}. */
+  static HttpTestServer start(Path directory, HttpOptions options) throws IOException, InterruptedException {
+    SampleRepository.write(directory);
+    TestModels.writeModel(directory, TWO_OUTPUTS, 1, TestModels.twoOutputs());
+    ModelManager models = new ModelManager(new ModelRepository(directory),
+        new VersionLoader(RuntimeOptions.defaults()));
+    models.loadAll();
+    HttpTestServer server = new HttpTestServer(models, options);
+    try {
+      server.http.start();
+    } catch (InterruptedException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  int port() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    models.close(1_000);
+  }
+}
