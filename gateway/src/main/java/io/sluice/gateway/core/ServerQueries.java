@@ -34,6 +34,7 @@ public final class ServerQueries {
   private final ModelManager models;
   private final String serverVersion;
   private final BooleanSupplier accepting;
+  private final RepositoryControl repository;
 
   /**
    * @param accepting false once the server is shutting down (readiness turns false first)
@@ -42,6 +43,12 @@ public final class ServerQueries {
     this.models = models;
     this.serverVersion = serverVersion;
     this.accepting = accepting;
+    this.repository = new RepositoryControl(models);
+  }
+
+  /** The repository extension (index, load, unload). */
+  public RepositoryControl repository() {
+    return repository;
   }
 
   public boolean live() {

@@ -22,6 +22,12 @@ import io.sluice.proto.inference.ServerLiveResponse;
 import io.sluice.proto.inference.ServerMetadataRequest;
 import io.sluice.proto.inference.ServerMetadataResponse;
 import io.sluice.proto.inference.ServerReadyRequest;
+import io.sluice.proto.inference.RepositoryIndexRequest;
+import io.sluice.proto.inference.RepositoryIndexResponse;
+import io.sluice.proto.inference.RepositoryModelLoadRequest;
+import io.sluice.proto.inference.RepositoryModelLoadResponse;
+import io.sluice.proto.inference.RepositoryModelUnloadRequest;
+import io.sluice.proto.inference.RepositoryModelUnloadResponse;
 import io.sluice.proto.inference.ServerReadyResponse;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
@@ -30,8 +36,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The {@code inference.GRPCInferenceService} rpcs: health, metadata, config and statistics answered from
  * {@link ServerQueries}; {@code ModelInfer} and {@code ModelStreamInfer} decoded, handed to the shared
- * {@link InferenceDispatcher} and answered from the returned future. The repository rpcs (and everything else
- * the base class declares) are left to the base class: UNIMPLEMENTED.
+ * {@link InferenceDispatcher} and answered from the returned future; the repository rpcs through
+ * {@link io.sluice.gateway.core.RepositoryControl}. Shared memory, trace and log rpcs are left to the base class:
+ * UNIMPLEMENTED.
  *
  * <p>Threading: methods run on the server's call executor and only decode and encode; inference runs on the
  * model's workers, whose completion writes the response. Calls whose deadline has passed before dispatch are
@@ -51,68 +58,90 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
 
   @Override
   public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> observer) {
-    try {
-      reply(observer, ServerLiveResponse.newBuilder().setLive(queries.live()).build());
-    } catch (RuntimeException e) {
-      observer.onError(GrpcFailures.toStatusException(e));
-    }
+    answer(observer, () -> ServerLiveResponse.newBuilder().setLive(queries.live()).build());
   }
 
   @Override
   public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
-    try {
-      reply(observer, ServerReadyResponse.newBuilder().setReady(queries.ready()).build());
-    } catch (RuntimeException e) {
-      observer.onError(GrpcFailures.toStatusException(e));
-    }
+    answer(observer, () -> ServerReadyResponse.newBuilder().setReady(queries.ready()).build());
   }
 
   /** NOT_FOUND for an unknown model; {@code ready=false} for a known model (or version) that cannot serve. */
   @Override
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
-    try {
-      boolean ready = queries.modelReady(request.getName(), request.getVersion());
-      reply(observer, ModelReadyResponse.newBuilder().setReady(ready).build());
-    } catch (RuntimeException e) {
-      observer.onError(GrpcFailures.toStatusException(e));
-    }
+    answer(observer, () -> ModelReadyResponse.newBuilder()
+        .setReady(queries.modelReady(request.getName(), request.getVersion())).build());
   }
 
   @Override
   public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
-    try {
-      reply(observer, queries.serverMetadata());
-    } catch (RuntimeException e) {
-      observer.onError(GrpcFailures.toStatusException(e));
-    }
+    answer(observer, () -> queries.serverMetadata());
   }
 
   @Override
   public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
-    try {
-      reply(observer, queries.modelMetadata(request.getName(), request.getVersion()));
-    } catch (RuntimeException e) {
-      observer.onError(GrpcFailures.toStatusException(e));
-    }
+    answer(observer, () -> queries.modelMetadata(request.getName(), request.getVersion()));
   }
 
   @Override
   public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
-    try {
-      reply(observer, queries.modelConfig(request.getName(), request.getVersion()));
-    } catch (RuntimeException e) {
-      observer.onError(GrpcFailures.toStatusException(e));
-    }
+    answer(observer, () -> queries.modelConfig(request.getName(), request.getVersion()));
   }
 
   @Override
   public void modelStatistics(ModelStatisticsRequest request,
       StreamObserver<ModelStatisticsResponse> observer) {
+    answer(observer, () -> queries.modelStatistics(request.getName(), request.getVersion()));
+  }
+
+  @Override
+  public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
+    answer(observer, () -> queries.repository().index(request.getReady()));
+  }
+
+  @Override
+  public void repositoryModelLoad(RepositoryModelLoadRequest request,
+      StreamObserver<RepositoryModelLoadResponse> observer) {
+    complete(observer, () -> queries.repository().load(request.getModelName()),
+        RepositoryModelLoadResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+      StreamObserver<RepositoryModelUnloadResponse> observer) {
+    complete(observer, () -> queries.repository().unload(request.getModelName()),
+        RepositoryModelUnloadResponse.getDefaultInstance());
+  }
+
+  /** Replies with what {@code answer} computes, or with the status of what it throws. */
+  private static <T> void answer(StreamObserver<T> observer, java.util.function.Supplier<T> answer) {
+    T response;
     try {
-      reply(observer, queries.modelStatistics(request.getName(), request.getVersion()));
+      response = answer.get();
     } catch (RuntimeException e) {
       observer.onError(GrpcFailures.toStatusException(e));
+      return;
     }
+    reply(observer, response);
+  }
+
+  /** Replies {@code done} when the operation completes, or with the status of its failure. */
+  private static <T> void complete(StreamObserver<T> observer,
+      java.util.function.Supplier<CompletableFuture<Void>> operation, T done) {
+    CompletableFuture<Void> started;
+    try {
+      started = operation.get();
+    } catch (RuntimeException e) {
+      observer.onError(GrpcFailures.toStatusException(e));
+      return;
+    }
+    started.whenComplete((ignored, failure) -> {
+      if (failure == null) {
+        reply(observer, done);
+      } else {
+        observer.onError(GrpcFailures.toStatusException(failure));
+      }
+    });
   }
 
   @Override

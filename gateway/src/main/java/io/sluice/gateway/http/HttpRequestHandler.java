@@ -139,6 +139,15 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         return HttpResponses.proto(ctx.alloc(), queries.modelStatistics(model, version));
       case ALL_STATISTICS:
         return HttpResponses.proto(ctx.alloc(), queries.modelStatistics("", ""));
+      case REPOSITORY_INDEX:
+        return HttpResponses.repositoryIndex(ctx.alloc(),
+            queries.repository().index(RepositoryRequests.readyOnly(request.content())));
+      case REPOSITORY_LOAD:
+        complete(ctx, queries.repository().load(model), keepAlive);
+        return null;
+      case REPOSITORY_UNLOAD:
+        complete(ctx, queries.repository().unload(model), keepAlive);
+        return null;
       case MODEL_INFER:
         infer(ctx, request, route, receivedNanos, keepAlive);
         return null;
@@ -161,6 +170,13 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       }
       respond(ctx, http, keepAlive);
     });
+  }
+
+  /** Answers 200 with an empty body when {@code operation} succeeds, the error otherwise. */
+  private void complete(ChannelHandlerContext ctx, java.util.concurrent.CompletableFuture<Void> operation,
+      boolean keepAlive) {
+    operation.whenComplete((ignored, failure) -> respond(ctx, failure == null
+        ? HttpResponses.empty() : HttpResponses.error(ctx.alloc(), failure), keepAlive));
   }
 
   /** Writes {@code response} (from any thread); on the event loop afterwards, moves to the next request. */

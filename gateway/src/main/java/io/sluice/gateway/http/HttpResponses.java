@@ -83,6 +83,34 @@ final class HttpResponses {
     return json(alloc, HttpResponseStatus.OK, json -> ProtoJson.write(json, message));
   }
 
+  /** 200 with an empty body (repository load and unload, as Triton answers them). */
+  static FullHttpResponse empty() {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    return response;
+  }
+
+  /** 200 with the index as a JSON array of {@code {name, version, state, reason}}, as Triton writes it. */
+  static FullHttpResponse repositoryIndex(ByteBufAllocator alloc,
+      io.sluice.proto.inference.RepositoryIndexResponse index) {
+    return json(alloc, HttpResponseStatus.OK, json -> {
+      json.writeStartArray();
+      for (io.sluice.proto.inference.RepositoryIndexResponse.ModelIndex model : index.getModelsList()) {
+        json.writeStartObject();
+        json.writeStringField("name", model.getName());
+        if (!model.getVersion().isEmpty()) {
+          json.writeStringField("version", model.getVersion());
+        }
+        json.writeStringField("state", model.getState());
+        if (!model.getReason().isEmpty()) {
+          json.writeStringField("reason", model.getReason());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    });
+  }
+
   /** 200 {@code {"<field>":true}}, the health bodies. */
   static FullHttpResponse flag(ByteBufAllocator alloc, String field) {
     return json(alloc, HttpResponseStatus.OK, json -> {

@@ -28,15 +28,26 @@ record HttpRoute(HttpRoute.Kind kind, String model, String version) {
     MODEL_INFER,
     MODEL_CONFIG,
     MODEL_STATISTICS,
+    REPOSITORY_INDEX,
+    REPOSITORY_LOAD,
+    REPOSITORY_UNLOAD,
     NOT_FOUND
   }
 
   private static final int MAX_SEGMENTS = 7;
   private static final HttpRoute NOT_FOUND = new HttpRoute(Kind.NOT_FOUND, "", "");
 
-  /** The one method the endpoint answers: POST for inference, GET for everything else. */
+  /** The one method the endpoint answers: POST for inference and the repository API, GET for the rest. */
   HttpMethod method() {
-    return kind == Kind.MODEL_INFER ? HttpMethod.POST : HttpMethod.GET;
+    switch (kind) {
+      case MODEL_INFER:
+      case REPOSITORY_INDEX:
+      case REPOSITORY_LOAD:
+      case REPOSITORY_UNLOAD:
+        return HttpMethod.POST;
+      default:
+        return HttpMethod.GET;
+    }
   }
 
   /**
@@ -91,6 +102,9 @@ record HttpRoute(HttpRoute.Kind kind, String model, String version) {
       }
       return s[2].equals("ready") ? new HttpRoute(Kind.SERVER_READY, "", "") : NOT_FOUND;
     }
+    if (count >= 3 && s[1].equals("repository")) {
+      return matchRepository(s, count);
+    }
     if (count < 3 || !s[1].equals("models")) {
       return NOT_FOUND;
     }
@@ -125,6 +139,22 @@ record HttpRoute(HttpRoute.Kind kind, String model, String version) {
       default:
         return NOT_FOUND;
     }
+  }
+
+  /** {@code /v2/repository/index} and {@code /v2/repository/models/{m}/load|unload}. */
+  private static HttpRoute matchRepository(String[] s, int count) {
+    if (count == 3 && s[2].equals("index")) {
+      return new HttpRoute(Kind.REPOSITORY_INDEX, "", "");
+    }
+    if (count == 5 && s[2].equals("models")) {
+      if (s[4].equals("load")) {
+        return new HttpRoute(Kind.REPOSITORY_LOAD, decode(s[3]), "");
+      }
+      if (s[4].equals("unload")) {
+        return new HttpRoute(Kind.REPOSITORY_UNLOAD, decode(s[3]), "");
+      }
+    }
+    return NOT_FOUND;
   }
 
   /** Percent-decodes one path segment as UTF-8 (request-line characters are single bytes). */

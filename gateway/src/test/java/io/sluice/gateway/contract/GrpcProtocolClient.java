@@ -12,6 +12,10 @@ import io.sluice.proto.inference.ModelMetadataRequest;
 import io.sluice.proto.inference.ModelMetadataResponse;
 import io.sluice.proto.inference.ModelReadyRequest;
 import io.sluice.proto.inference.ModelStatisticsRequest;
+import io.sluice.proto.inference.RepositoryIndexRequest;
+import io.sluice.proto.inference.RepositoryIndexResponse;
+import io.sluice.proto.inference.RepositoryModelLoadRequest;
+import io.sluice.proto.inference.RepositoryModelUnloadRequest;
 import io.sluice.proto.inference.ServerLiveRequest;
 import io.sluice.proto.inference.ServerReadyRequest;
 import io.sluice.runtime.exec.ErrorCode;
@@ -33,6 +37,36 @@ final class GrpcProtocolClient implements ProtocolClient {
 
   private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub() {
     return stub.withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public List<IndexRow> repositoryIndex(boolean readyOnly) {
+    List<IndexRow> rows = new ArrayList<>();
+    for (RepositoryIndexResponse.ModelIndex model : stub()
+        .repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(readyOnly).build()).getModelsList()) {
+      rows.add(new IndexRow(model.getName(), model.getVersion(), model.getState(), model.getReason()));
+    }
+    return rows;
+  }
+
+  @Override
+  public ErrorCode load(String model) {
+    try {
+      stub().repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(model).build());
+      return null;
+    } catch (StatusRuntimeException e) {
+      return code(e);
+    }
+  }
+
+  @Override
+  public ErrorCode unload(String model) {
+    try {
+      stub().repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName(model).build());
+      return null;
+    } catch (StatusRuntimeException e) {
+      return code(e);
+    }
   }
 
   @Override

@@ -36,6 +36,43 @@ final class HttpProtocolClient implements ProtocolClient {
   }
 
   @Override
+  public List<IndexRow> repositoryIndex(boolean readyOnly) {
+    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(base + "/v2/repository/index"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"ready\":" + readyOnly + "}")).build());
+    JsonNode body = jsonOrFail(response);
+    if (!body.isArray()) {
+      throw new AssertionError("repository index is not a JSON array: " + body);
+    }
+    List<IndexRow> rows = new ArrayList<>();
+    for (JsonNode row : body) {
+      rows.add(new IndexRow(row.path("name").asText(), row.path("version").asText(""),
+          row.path("state").asText(), row.path("reason").asText("")));
+    }
+    return rows;
+  }
+
+  @Override
+  public ErrorCode load(String model) {
+    return repositoryCall(model, "load");
+  }
+
+  @Override
+  public ErrorCode unload(String model) {
+    return repositoryCall(model, "unload");
+  }
+
+  private ErrorCode repositoryCall(String model, String operation) {
+    String path = "/v2/repository/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + "/" + operation;
+    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(base + path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    if (response.statusCode() == 200) {
+      return null;
+    }
+    error(response);
+    return code(response.statusCode());
+  }
+
+  @Override
   public boolean live() {
     return get("/v2/health/live").statusCode() == 200;
   }

@@ -253,6 +253,36 @@ abstract class InferenceContract {
     assertThat(client.successCount(SampleRepository.CLASSIFIER, "1")).isGreaterThanOrEqualTo(before + 2);
   }
 
+  @Test
+  void repositoryApiUnloadsAndLoadsByName() {
+    assertThat(client.repositoryIndex(false)).contains(
+        new ProtocolClient.IndexRow(ContractServer.SPARE, "1", "READY", ""),
+        new ProtocolClient.IndexRow(SampleRepository.CLASSIFIER, "2", "READY", ""));
+    Input x = new Input("x", "FP32", new long[] {1}, new float[] {1f});
+    try {
+      assertThat(client.unload(ContractServer.SPARE)).isNull();
+      assertThat(client.repositoryIndex(false)).contains(
+          new ProtocolClient.IndexRow(ContractServer.SPARE, "", "UNAVAILABLE", "unloaded"));
+      assertThat(client.repositoryIndex(true)).extracting(ProtocolClient.IndexRow::name)
+          .doesNotContain(ContractServer.SPARE);
+      assertRejected(Call.of(ContractServer.SPARE, x), ErrorCode.UNAVAILABLE, "spare");
+      assertThat(client.ready()).as("an unloaded model is no longer awaited by readiness").isTrue();
+    } finally {
+      assertThat(client.load(ContractServer.SPARE)).isNull();
+    }
+    Result result = client.infer(Call.of(ContractServer.SPARE, x));
+    assertThat(RawTensors.floats(result.output("y").raw())).containsExactly(6f);
+  }
+
+  @Test
+  void repositoryApiRejectsUnknownAndTraversalNames() {
+    assertThat(client.load("no_such_model")).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(client.load("..")).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(client.load("../models")).isIn(ErrorCode.NOT_FOUND, ErrorCode.INVALID_ARGUMENT);
+    assertThat(client.unload("no_such_model")).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(client.live()).isTrue();
+  }
+
   private void assertRejected(Call call, ErrorCode code, String messagePart) {
     Result result = client.infer(call);
     assertThat(result.ok()).as("expected %s for %s", code, call).isFalse();

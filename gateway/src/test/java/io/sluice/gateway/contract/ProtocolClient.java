@@ -63,6 +63,17 @@ interface ProtocolClient extends AutoCloseable {
   record Metadata(String name, List<String> versions, String platform, List<TensorInfo> inputs,
       List<TensorInfo> outputs) {}
 
+  /** One row of the repository index. */
+  record IndexRow(String name, String version, String state, String reason) {}
+
+  List<IndexRow> repositoryIndex(boolean readyOnly);
+
+  /** Loads {@code model} through the repository API; the error code, or null on success. */
+  ErrorCode load(String model);
+
+  /** Unloads {@code model} through the repository API; the error code, or null on success. */
+  ErrorCode unload(String model);
+
   boolean live();
 
   boolean ready();

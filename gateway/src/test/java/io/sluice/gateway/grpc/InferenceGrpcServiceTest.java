@@ -242,12 +242,13 @@ class InferenceGrpcServiceTest {
   }
 
   @Test
-  void repositoryRpcsAreUnimplemented() {
-    assertThat(failure(() -> grpc.blocking.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()))
-        .getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-    assertThat(failure(() -> grpc.blocking.repositoryModelLoad(
-        RepositoryModelLoadRequest.newBuilder().setModelName("fixed_add").build())).getCode())
-        .isEqualTo(Status.Code.UNIMPLEMENTED);
+  void repositoryRpcsAnswerTheIndexAndRefuseLoadsOutsideExplicitMode() {
+    assertThat(grpc.blocking.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList())
+        .extracting(model -> model.getName()).contains("fixed_add");
+    Status load = failure(() -> grpc.blocking.repositoryModelLoad(
+        RepositoryModelLoadRequest.newBuilder().setModelName("fixed_add").build()));
+    assertThat(load.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(load.getDescription()).contains("model control mode none");
   }
 
   // ---- helpers ----

@@ -164,7 +164,8 @@ class HttpFrontEndTest {
   @Test
   void unknownPathsAndWrongMethods() throws Exception {
     assertError(get("/v3/models"), 404, "unknown path");
-    assertError(get("/v2/repository/index"), 404, "unknown path");
+    assertError(get("/v2/repository/index"), 405, "GET");
+    assertError(get("/v2/repository/models/m/explain"), 404, "unknown path");
     assertError(get("/v2/models/" + CLASSIFIER + "/explain"), 404, "unknown path");
     HttpResponse<byte[]> postLive = post("/v2/health/live", new byte[0]);
     assertError(postLive, 405, "POST");

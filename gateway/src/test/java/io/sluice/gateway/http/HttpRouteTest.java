@@ -62,11 +62,18 @@ class HttpRouteTest {
   }
 
   @Test
+  void repositoryRoutesArePosts() {
+    assertThat(route("/v2/repository/index")).isEqualTo(new HttpRoute(Kind.REPOSITORY_INDEX, "", ""));
+    assertThat(route("/v2/repository/models/a%2Fb/load")).isEqualTo(new HttpRoute(Kind.REPOSITORY_LOAD, "a/b", ""));
+    assertThat(route("/v2/repository/models/m/unload").method().name()).isEqualTo("POST");
+  }
+
+  @Test
   void everythingElseIsNotFound() {
     for (String uri : new String[] {"/", "", "*", "/v1/models/m", "/v2/health", "/v2/health/sick",
         "/v2/models", "/v2/models/m/versions", "/v2/models/m/versions/", "/v2/models/m/versions//ready",
-        "/v2/models/m/infer/extra", "/v2/models/m/unknown", "/v2/repository/index",
-        "/v2/repository/models/m/load", "/v2/models/m/versions/1/infer/a/b/c", "/v2x", "http://host"}) {
+        "/v2/models/m/infer/extra", "/v2/models/m/unknown", "/v2/repository",
+        "/v2/repository/models/m", "/v2/repository/models/m/reload", "/v2/repository/index/x", "/v2/models/m/versions/1/infer/a/b/c", "/v2x", "http://host"}) {
       assertThat(route(uri).kind()).as(uri).isEqualTo(Kind.NOT_FOUND);
     }
   }

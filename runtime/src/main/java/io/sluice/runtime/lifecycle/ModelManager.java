@@ -44,7 +44,8 @@ public final class ModelManager implements AutoCloseable {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final RepositoryPoller poller;
   private volatile Map<String, ModelStatus> models = Map.of();
-  private volatile Set<String> startupModels = Set.of();
+  /** Models readiness waits for: those loaded at startup, plus explicit loads, minus explicit unloads. */
+  private final Set<String> requiredModels = ConcurrentHashMap.newKeySet();
   private volatile boolean startupComplete;
 
   public ModelManager(ModelRepository repository, VersionLoader loader, LifecycleOptions options) {
@@ -76,7 +77,7 @@ public final class ModelManager implements AutoCloseable {
     } else {
       names.addAll(repository.modelNames());
     }
-    startupModels = Set.copyOf(names);
+    requiredModels.addAll(names);
     List<CompletableFuture<ModelStatus>> pending = new ArrayList<>();
     for (String name : names) {
       if (!repository.contains(name)) {
@@ -105,7 +106,8 @@ public final class ModelManager implements AutoCloseable {
   }
 
   /**
-   * Readiness: startup has finished and (with strict readiness) every model loaded at startup is ready.
+   * Readiness: startup has finished and (with strict readiness) every model loaded at startup or by an
+   * explicit load since, and not explicitly unloaded, is ready.
    */
   public boolean ready() {
     if (!startupComplete) {
@@ -115,7 +117,7 @@ public final class ModelManager implements AutoCloseable {
       return true;
     }
     Map<String, ModelStatus> snapshot = models;
-    for (String name : startupModels) {
+    for (String name : requiredModels) {
       ModelStatus status = snapshot.get(name);
       if (status == null || !status.ready()) {
         return false;
@@ -215,6 +217,7 @@ public final class ModelManager implements AutoCloseable {
     }
     return CompletableFuture.supplyAsync(() -> {
       ModelStatus status = reconcile(name);
+      requiredModels.add(name);
       if (!status.ready()) {
         throw InferenceException.invalid("failed to load '" + name + "': " + status.reason());
       }
@@ -239,6 +242,7 @@ public final class ModelManager implements AutoCloseable {
     } catch (InferenceException e) {
       return CompletableFuture.failedFuture(e);
     }
+    requiredModels.remove(name);
     return CompletableFuture.supplyAsync(() -> remove(name, "unloaded"), control).thenCompose(done -> done);
   }
 
@@ -299,6 +303,11 @@ public final class ModelManager implements AutoCloseable {
       }
       return outcome.status();
     }
+  }
+
+  /** Stops waiting for {@code name} in readiness (it left the repository). */
+  void forget(String name) {
+    requiredModels.remove(name);
   }
 
   /** Takes {@code name} out of routing, then drains it; the future completes when its sessions closed. */

@@ -78,6 +78,7 @@ final class RepositoryPoller implements AutoCloseable {
         loaded.remove(name);
         lastSeen.remove(name);
         LOG.log(System.Logger.Level.INFO, "repository poll: model {0} removed; unloading", name);
+        manager.forget(name);
         manager.remove(name, "removed from the model repository");
       }
     }
