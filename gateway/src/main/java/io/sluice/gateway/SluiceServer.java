@@ -10,6 +10,7 @@ import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.VersionLoader;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The whole process minus the command line: model manager, the shared dispatcher and both front ends.
@@ -61,12 +62,20 @@ public final class SluiceServer implements AutoCloseable {
     return models;
   }
 
+  /**
+   * Graceful shutdown: readiness turns false first, both listeners stop accepting (new requests get
+   * 503/UNAVAILABLE), in-flight requests finish within the exit timeout, then the models close.
+   */
   @Override
   public void close() {
     accepting = false;
     grpc.setServing(false);
-    http.close();
-    grpc.close();
-    models.close(config.exitTimeoutSeconds() * 1000L);
+    long drainMillis = config.exitTimeoutSeconds() * 1000L;
+    long start = System.nanoTime();
+    CompletableFuture<Void> httpClosed = CompletableFuture.runAsync(() -> http.close(drainMillis));
+    CompletableFuture<Void> grpcClosed = CompletableFuture.runAsync(() -> grpc.close(drainMillis));
+    CompletableFuture.allOf(httpClosed, grpcClosed).join();
+    long left = drainMillis - (System.nanoTime() - start) / 1_000_000;
+    models.close(Math.max(1, left));
   }
 }

@@ -80,10 +80,18 @@ public final class GrpcFrontEnd implements AutoCloseable {
    */
   @Override
   public void close() {
+    close(TimeUnit.SECONDS.toMillis(SHUTDOWN_GRACE_SECONDS));
+  }
+
+  /**
+   * Reports NOT_SERVING for good, stops accepting calls (new ones get UNAVAILABLE), waits up to
+   * {@code drainMillis} for running calls, then cancels what is left. Idempotent.
+   */
+  public void close(long drainMillis) {
     health.enterTerminalState();
     server.shutdown();
     try {
-      if (!server.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {
+      if (!server.awaitTermination(drainMillis, TimeUnit.MILLISECONDS)) {
         server.shutdownNow();
         server.awaitTermination(SHUTDOWN_NOW_SECONDS, TimeUnit.SECONDS);
       }

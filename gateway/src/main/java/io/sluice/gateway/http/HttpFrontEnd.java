@@ -96,7 +96,16 @@ public final class HttpFrontEnd implements AutoCloseable {
 
   /** Stops accepting, drains connections (bounded), closes them and shuts the event loops down. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    close(TimeUnit.SECONDS.toMillis(DRAIN_SECONDS));
+  }
+
+  /**
+   * Stops accepting connections, answers new requests on open connections 503, lets requests in flight
+   * finish for up to {@code drainMillis}, then closes every connection and shuts the event loops down.
+   * Idempotent.
+   */
+  public synchronized void close(long drainMillis) {
     if (closed) {
       return;
     }
@@ -106,7 +115,7 @@ public final class HttpFrontEnd implements AutoCloseable {
       for (Channel connection : connections) {
         connection.pipeline().fireUserEventTriggered(HttpRequestHandler.DRAIN);
       }
-      connections.newCloseFuture().awaitUninterruptibly(DRAIN_SECONDS, TimeUnit.SECONDS);
+      connections.newCloseFuture().awaitUninterruptibly(drainMillis, TimeUnit.MILLISECONDS);
       connections.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
     shutdownEventLoops();
