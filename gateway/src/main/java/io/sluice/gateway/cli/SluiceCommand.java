@@ -22,6 +22,9 @@ public final class SluiceCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+    }
     int exitCode = new CommandLine(new SluiceCommand()).execute(args);
     if (exitCode != 0 || !ServeCommand.isServing()) {
       System.exit(exitCode);
