@@ -55,6 +55,11 @@ public final class DirectScheduler implements Scheduler {
     try {
       executor.execute(() -> {
         try {
+          InferenceException abandoned = request.abandoned(System.nanoTime());
+          if (abandoned != null) {
+            result.completeExceptionally(abandoned);
+            return;
+          }
           result.complete(runner.run(request, admitted));
         } catch (Throwable failure) {
           result.completeExceptionally(failure);
@@ -78,7 +83,7 @@ public final class DirectScheduler implements Scheduler {
     executor.shutdown();
   }
 
-  /** Waits up to {@code timeout} for admitted work to finish after {@link #close()}. */
+  @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     return executor.awaitTermination(timeout, unit);
   }

@@ -21,4 +21,7 @@ public interface Scheduler extends AutoCloseable {
   /** Stops accepting work; work already admitted still runs. */
   @Override
   void close();
+
+  /** Waits up to {@code timeout} for admitted work to finish after {@link #close()}. */
+  boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException;
 }

@@ -3,7 +3,6 @@ package io.sluice.runtime.session;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.sluice.proto.config.ModelConfig;
-import io.sluice.runtime.exec.DirectScheduler;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
 import io.sluice.runtime.exec.Scheduler;
@@ -192,8 +191,7 @@ public final class ModelVersion implements AutoCloseable {
     sessionClosed = true;
     scheduler.close();
     try {
-      if (scheduler instanceof DirectScheduler direct
-          && !direct.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      if (!scheduler.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
         LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: requests still running at close",
             modelName, versionText);
       }

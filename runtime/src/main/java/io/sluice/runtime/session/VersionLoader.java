@@ -6,13 +6,19 @@ import ai.onnxruntime.OrtSession;
 import io.sluice.proto.config.ModelConfig;
 import io.sluice.proto.config.ModelInstanceGroup;
 import io.sluice.proto.config.ModelParameter;
+import io.sluice.proto.config.ModelDynamicBatching;
+import io.sluice.proto.config.ModelQueuePolicy;
+import io.sluice.runtime.exec.BatchingPolicy;
 import io.sluice.runtime.exec.DirectScheduler;
+import io.sluice.runtime.exec.DynamicBatchScheduler;
+import io.sluice.runtime.exec.Scheduler;
 import io.sluice.runtime.exec.VersionStatistics;
 import io.sluice.runtime.repository.ExternalDataCheck;
 import io.sluice.runtime.repository.FileStamp;
 import io.sluice.runtime.repository.ModelLoadException;
 import io.sluice.runtime.repository.ModelSource;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a version's model file into a routable {@link ModelVersion}: session options from the config (CPU or
@@ -69,10 +75,7 @@ public final class VersionLoader {
           new OnnxRunner(environment, session, source.name(), versionText, signature, new VersionStatistics()));
       VersionStatistics statistics = new VersionStatistics();
       OnnxRunner runner = new OnnxRunner(environment, session, source.name(), versionText, signature, statistics);
-      DirectScheduler scheduler = new DirectScheduler(
-          "model '" + source.name() + "' version " + versionText,
-          "sluice-infer-" + source.name() + "-" + versionText,
-          concurrency(effective), queueCapacity(effective), runner);
+      Scheduler scheduler = scheduler(source.name(), versionText, effective, signature, runner, statistics);
       return new ModelVersion(source.name(), version, signature, effective, scheduler, statistics, session,
           before, source.configStamp(), device[0]);
     } catch (ModelLoadException | RuntimeException e) {
@@ -88,6 +91,36 @@ public final class VersionLoader {
    * Session options from the config; {@code device[0]} receives where the session runs ({@code cpu},
    * {@code cuda:N}, or {@code cpu (CUDA fallback)} when the config allows falling back).
    */
+  /** The dynamic batcher when the config asks for one, else one run per request. */
+  private Scheduler scheduler(String modelName, String versionText, ModelConfig config, ModelSignature signature,
+      OnnxRunner runner, VersionStatistics statistics) throws ModelLoadException {
+    String label = "model '" + modelName + "' version " + versionText;
+    String threads = "sluice-infer-" + modelName + "-" + versionText;
+    if (!config.hasDynamicBatching()) {
+      return new DirectScheduler(label, threads, concurrency(config), queueCapacity(config), runner);
+    }
+    if (signature.maxBatchSize() <= 0) {
+      throw new ModelLoadException("config.pbtxt: dynamic_batching needs max_batch_size > 0");
+    }
+    ModelDynamicBatching batching = config.getDynamicBatching();
+    ModelQueuePolicy queue = batching.getDefaultQueuePolicy();
+    int[] preferred = new int[batching.getPreferredBatchSizeCount()];
+    for (int i = 0; i < preferred.length; i++) {
+      preferred[i] = batching.getPreferredBatchSize(i);
+    }
+    BatchingPolicy policy;
+    try {
+      policy = new BatchingPolicy(signature.maxBatchSize(), preferred,
+          TimeUnit.MICROSECONDS.toNanos(batching.getMaxQueueDelayMicroseconds()), queueCapacity(config),
+          TimeUnit.MICROSECONDS.toNanos(queue.getDefaultTimeoutMicroseconds()),
+          queue.getTimeoutAction() == ModelQueuePolicy.TimeoutAction.REJECT, queue.getAllowTimeoutOverride(),
+          concurrency(config));
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException("config.pbtxt: dynamic_batching: " + e.getMessage());
+    }
+    return new DynamicBatchScheduler(label, threads, modelName, versionText, policy, runner, statistics);
+  }
+
   private OrtSession.SessionOptions sessionOptions(String modelName, ModelConfig config, String[] device)
       throws OrtException, ModelLoadException {
     OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();

@@ -1,0 +1,127 @@
+package io.sluice.runtime.exec;
+
+import io.sluice.runtime.tensor.DataType;
+import io.sluice.runtime.tensor.Tensor;
+import io.sluice.runtime.tensor.Tensors;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Joins requests along the batch dimension and splits a batched result back: inputs are concatenated into
+ * one direct buffer per input (BYTES tensors concatenate their length-prefixed elements as they are);
+ * outputs are sliced per member by rows. Which requests may join is decided by {@link #compatible}.
+ */
+final class BatchAssembler {
+  private BatchAssembler() {}
+
+  /** Rows (batch dimension) of a batchable request, or -1 when it cannot join a batch. */
+  static long rows(InferenceRequest request) {
+    long rows = -1;
+    for (Tensor input : request.inputs()) {
+      if (input.rank() == 0) {
+        return -1;
+      }
+      if (rows >= 0 && input.dim(0) != rows) {
+        return -1;
+      }
+      rows = input.dim(0);
+    }
+    return rows;
+  }
+
+  /** Whether {@code a} and {@code b} have the same inputs with the same datatypes and non-batch dimensions. */
+  static boolean compatible(InferenceRequest a, InferenceRequest b) {
+    List<Tensor> left = a.inputs();
+    List<Tensor> right = b.inputs();
+    if (left.size() != right.size()) {
+      return false;
+    }
+    for (Tensor tensor : left) {
+      Tensor other = find(right, tensor.name());
+      if (other == null || other.type() != tensor.type() || other.rank() != tensor.rank()) {
+        return false;
+      }
+      for (int d = 1; d < tensor.rank(); d++) {
+        if (other.dim(d) != tensor.dim(d)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The inputs of {@code members} joined along dimension 0, in the first member's input order. */
+  static List<Tensor> concatenate(List<InferenceRequest> members) {
+    List<Tensor> first = members.get(0).inputs();
+    List<Tensor> joined = new ArrayList<>(first.size());
+    for (Tensor template : first) {
+      long rows = 0;
+      long bytes = 0;
+      for (InferenceRequest member : members) {
+        Tensor part = find(member.inputs(), template.name());
+        rows += part.dim(0);
+        bytes += part.byteLength();
+      }
+      ByteBuffer data = Tensors.allocate(Math.toIntExact(bytes));
+      for (InferenceRequest member : members) {
+        data.put(find(member.inputs(), template.name()).data());
+      }
+      data.flip();
+      long[] shape = template.shape();
+      shape[0] = rows;
+      joined.add(Tensor.of(template.name(), template.type(), shape, data));
+    }
+    return joined;
+  }
+
+  /**
+   * Member {@code index}'s rows of each batched output, starting at row {@code firstRow}.
+   *
+   * @throws InferenceException INTERNAL when an output has no batch dimension matching the batch
+   */
+  static List<Tensor> slice(List<Tensor> outputs, long totalRows, long firstRow, long rows) {
+    List<Tensor> sliced = new ArrayList<>(outputs.size());
+    for (Tensor output : outputs) {
+      if (output.rank() == 0 || output.dim(0) != totalRows) {
+        throw InferenceException.internal("output '" + output.name() + "' does not have the batch dimension");
+      }
+      long rowElements = 1;
+      for (int d = 1; d < output.rank(); d++) {
+        rowElements *= output.dim(d);
+      }
+      long[] shape = output.shape();
+      shape[0] = rows;
+      ByteBuffer data = output.data();
+      if (output.type() == DataType.BYTES) {
+        int start = skipElements(data, 0, firstRow * rowElements);
+        int end = skipElements(data, start, rows * rowElements);
+        sliced.add(Tensor.of(output.name(), output.type(), shape, data.slice(start, end - start)));
+      } else {
+        long rowBytes = rowElements * output.type().byteSize();
+        sliced.add(Tensor.of(output.name(), output.type(), shape,
+            data.slice(Math.toIntExact(firstRow * rowBytes), Math.toIntExact(rows * rowBytes))));
+      }
+    }
+    return sliced;
+  }
+
+  private static int skipElements(ByteBuffer data, int position, long elements) {
+    ByteBuffer view = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    int at = position;
+    for (long i = 0; i < elements; i++) {
+      at += 4 + view.getInt(at);
+    }
+    return at;
+  }
+
+  private static Tensor find(List<Tensor> tensors, String name) {
+    for (Tensor tensor : tensors) {
+      if (tensor.name().equals(name)) {
+        return tensor;
+      }
+    }
+    return null;
+  }
+}
