@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.HistogramLogWriter;
 
 /**
@@ -57,7 +61,11 @@ final class Benchmark {
     }
   }
 
+  static final int PRIMING_REQUESTS = 3;
+
   private final Plan plan;
+  /** Set by Ctrl-C: the run stops early and still writes its results. */
+  private final AtomicBoolean cancel = new AtomicBoolean();
 
   Benchmark(Plan plan) {
     this.plan = plan;
@@ -65,6 +73,30 @@ final class Benchmark {
 
   /** Runs the benchmark; returns an {@link ExitCodes} value. Messages go to {@code err}, the summary to {@code out}. */
   int run(PrintWriter out, PrintWriter err) {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread onInterrupt = new Thread(() -> {
+      cancel.set(true);
+      try {
+        // give the run time to stop, drain briefly and write its files before the JVM exits
+        finished.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sluice-bench-interrupt");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    try {
+      return runUntilDone(out, err);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down (Ctrl-C): the hook is running and sees the latch released
+      }
+    }
+  }
+
+  private int runUntilDone(PrintWriter out, PrintWriter err) {
     Instant startedAt = Instant.now();
     try (InferenceClient client = InferenceClient.connect(plan.client())) {
       ModelMetadata metadata = client.metadata();
@@ -76,6 +108,7 @@ final class Benchmark {
       }
       List<List<Tensor>> records = InputData.load(plan.data(), specs, plan.shape().seed());
       client.prepare(records);
+      prime(client, err);
       Files.createDirectories(plan.output());
       String label = plan.label() != null ? plan.label()
           : plan.client().wireLabel() + " " + (plan.sweep() != null ? "sweep" : plan.shape().describe());
@@ -102,7 +135,8 @@ final class Benchmark {
       PrintWriter err) throws IOException, InterruptedException {
     RunResult result;
     try (PrintStream hlog = openLog(context)) {
-      result = new LoadRun(client, plan.shape(), null, progress, writer(hlog, context), System::nanoTime).execute();
+      result = new LoadRun(client, plan.shape(), null, progress, writer(hlog, context), System::nanoTime, cancel)
+          .execute();
     }
     SummaryJson.write(plan.output().resolve("summary.json"), SummaryJson.of(result, context));
     List<HtmlReport.Series> series = new ArrayList<>();
@@ -110,6 +144,9 @@ final class Benchmark {
     writeReport(context, series, notes(result));
     ConsoleSummary.print(out, result, context);
     out.println("  results     " + plan.output().resolve("summary.json") + ", latency.hlog, report.html");
+    if (result.interrupted()) {
+      err.println("sluice-bench: interrupted; the results cover what was measured until then");
+    }
     if (result.clientLimit() != null) {
       err.println("sluice-bench: " + result.clientLimit().message());
       return ExitCodes.CLIENT_LIMIT;
@@ -126,7 +163,7 @@ final class Benchmark {
     RateSweep.Outcome outcome;
     try (PrintStream hlog = openLog(context)) {
       outcome = RateSweep.execute(client, plan.shape(), plan.sweep(), progress, writer(hlog, context),
-          System::nanoTime);
+          System::nanoTime, cancel);
     }
     ObjectNode summary = SummaryJson.ofSweep(outcome, plan.sweep(), context);
     SummaryJson.write(plan.output().resolve("summary.json"), summary);
@@ -156,6 +193,30 @@ final class Benchmark {
       return ExitCodes.NOT_SUSTAINABLE;
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Sends a few requests one at a time before the schedule starts, so connecting and class loading do not make
+   * the first scheduled sends late; they are not measured (the statistics baseline is read after them).
+   */
+  private static void prime(InferenceClient client, PrintWriter err) throws InterruptedException {
+    long waitNanos = client.options().requestTimeout().toNanos() + 1_000_000_000L;
+    for (int i = 0; i < PRIMING_REQUESTS; i++) {
+      CountDownLatch done = new CountDownLatch(1);
+      AtomicReference<String> failure = new AtomicReference<>();
+      client.send(System.nanoTime(), (intended, sent, error) -> {
+        failure.set(error);
+        done.countDown();
+      });
+      if (!done.await(waitNanos, TimeUnit.NANOSECONDS)) {
+        return;
+      }
+      if (failure.get() != null) {
+        err.println("sluice-bench: warning: a priming request failed: "
+            + client.explainFailure().orElse(failure.get()));
+        return;
+      }
+    }
   }
 
   private PrintStream openLog(RunContext context) throws IOException {
@@ -189,6 +250,9 @@ final class Benchmark {
         + String.format(Locale.ROOT, ", %.1f s measured, %.1f req/s", result.measuredSeconds(), result.throughput()));
     if (result.clientLimit() != null) {
       notes.add("NOT A VALID MEASUREMENT: " + result.clientLimit().message());
+    }
+    if (result.interrupted()) {
+      notes.add("Interrupted: the run was cut short.");
     }
     return notes;
   }

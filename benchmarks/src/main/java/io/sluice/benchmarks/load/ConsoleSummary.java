@@ -36,7 +36,7 @@ final class ConsoleSummary {
           Durations.formatMicros(server.computeInfer().meanMicros()),
           Durations.formatMicros(server.computeOutput().meanMicros()));
     } else {
-      out.println("  server      no statistics endpoint");
+      out.println("  server      no statistics for the window");
     }
   }
 }

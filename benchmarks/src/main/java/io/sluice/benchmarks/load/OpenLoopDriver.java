@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  */
 final class OpenLoopDriver {
 
-  /** Park until this close to the due time, then spin: {@code parkNanos} oversleeps by tens of microseconds. */
+  /** Busy-wait: park until this close to the due time, then spin ({@code parkNanos} oversleeps by ~50 us). */
   private static final long SPIN_NANOS = 120_000;
 
   private final InferenceClient client;
@@ -23,10 +23,12 @@ final class OpenLoopDriver {
   private final ArrivalSchedule schedule;
   private final LongSupplier clock;
   private final double rate;
+  private final boolean busyWait;
   private volatile boolean stopped;
 
   OpenLoopDriver(InferenceClient client, LatencyCollector collector, ArrivalSchedule schedule, double rate,
-      LongSupplier clock) {
+      boolean busyWait, LongSupplier clock) {
+    this.busyWait = busyWait;
     this.client = client;
     this.collector = collector;
     this.schedule = schedule;
@@ -83,7 +85,9 @@ final class OpenLoopDriver {
     long now = clock.getAsLong();
     while (now < dueNanos && !stopped) {
       long remaining = dueNanos - now;
-      if (remaining > 2 * SPIN_NANOS) {
+      if (!busyWait) {
+        LockSupport.parkNanos(remaining);
+      } else if (remaining > 2 * SPIN_NANOS) {
         LockSupport.parkNanos(remaining - SPIN_NANOS);
       } else {
         Thread.onSpinWait();

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -36,7 +37,7 @@ final class RateSweep {
   private RateSweep() {}
 
   static Outcome execute(InferenceClient client, LoadShape base, SweepPlan plan, PrintWriter progress,
-      HistogramLogWriter log, LongSupplier clock) throws InterruptedException {
+      HistogramLogWriter log, LongSupplier clock, AtomicBoolean cancel) throws InterruptedException {
     List<Step> steps = new ArrayList<>();
     Step best = null;
     double rate = plan.startRate();
@@ -48,8 +49,13 @@ final class RateSweep {
         break;
       }
       String label = "rate=" + Durations.formatRate(rate);
-      RunResult result = new LoadRun(client, base.withRate(rate, plan.stepDuration()), label, progress, log, clock)
-          .execute();
+      RunResult result = new LoadRun(client, base.withRate(rate, plan.stepDuration()), label, progress, log, clock,
+          cancel).execute();
+      if (result.interrupted()) {
+        steps.add(new Step(result, false, "interrupted"));
+        stopped = "interrupted";
+        break;
+      }
       Step step = judge(result, rate, plan);
       steps.add(step);
       progress.printf(Locale.ROOT, "[%s] %s: %.1f req/s, p99 %s%n", label, step.verdict(), result.throughput(),

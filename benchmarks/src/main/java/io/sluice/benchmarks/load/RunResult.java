@@ -18,10 +18,11 @@ import org.HdrHistogram.Histogram;
  * @param measuredSeconds from the window start to the last measured completion
  * @param clientLimit {@code null}, or why the client could not offer the load
  * @param server the server's statistics over the window, or {@code null} when it has none
+ * @param interrupted whether the run was cut short (Ctrl-C)
  */
 public record RunResult(String label, LoadShape shape, Histogram latency, Histogram serviceTime, Histogram sendLag,
     long successes, Map<String, Long> errorsByStatus, long sent, double measuredSeconds, ClientLimit clientLimit,
-    ServerStatistics server) {
+    ServerStatistics server, boolean interrupted) {
 
   /** Copies the error map. */
   public RunResult {

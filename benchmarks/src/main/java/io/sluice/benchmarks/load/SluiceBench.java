@@ -25,9 +25,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sluice-bench", sortOptions = false, subcommands = ReportCommand.class,
     customSynopsis = {
-        "Usage: sluice-bench --target URL --model NAME [--version V]",
+        "sluice-bench --target URL --model NAME [--version V]",
         "         (--rate R [--poisson] | --concurrency C | --sweep [--sweep-...])",
-        "         [--duration TIME] [--warmup TIME] [--requests N] [--output DIR] [OPTIONS]",
+        "         [--duration T] [--warmup T] [--requests N] [--output DIR] [OPTIONS]",
         "       sluice-bench report [--output DIR] DIR...",
         ""},
     description = {
@@ -126,8 +126,17 @@ public final class SluiceBench implements Callable<Integer> {
   int maxOutstanding;
 
   @Option(names = "--max-lag", paramLabel = "TIME", converter = Durations.Converter.class, defaultValue = "10ms",
-      description = "Open loop: p99 lateness of sends beyond which the client cannot keep up (default: ${DEFAULT-VALUE}).")
+      description = "Open loop: a send later than this is late (default: ${DEFAULT-VALUE}).")
   Duration maxLag;
+
+  @Option(names = "--max-late-share", paramLabel = "SHARE", defaultValue = "0.05",
+      description = "Open loop: more late sends than this share means the client could not keep up "
+          + "(default: ${DEFAULT-VALUE}).")
+  double maxLateShare;
+
+  @Option(names = "--busy-wait", description = "Open loop: spin before each send instead of sleeping: on time to "
+      + "a few microseconds instead of tens, but costs a CPU core.")
+  boolean busyWait;
 
   @Option(names = "--io-threads", paramLabel = "N", description = "HTTP event loop threads (default: min(4, cores)).")
   int ioThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
@@ -239,7 +248,7 @@ public final class SluiceBench implements Callable<Integer> {
       offered = start;
     }
     LoadShape shape = new LoadShape(offered, poisson, concurrency, window, warmup, requests, maxOutstanding, maxLag,
-        seed);
+        maxLateShare, busyWait, seed);
     List<TensorSpec> specs = new ArrayList<>();
     for (String input : inputs) {
       specs.add(TensorSpec.parse(input));

@@ -47,6 +47,7 @@ final class SummaryJson {
       summary.put("requestsBound", shape.requests());
     }
     summary.put("measuredSeconds", result.measuredSeconds());
+    summary.put("primingRequests", Benchmark.PRIMING_REQUESTS);
     figures(summary, result);
     summary.put("hlog", "latency.hlog");
     summary.put("hlogUnit", "microseconds");
@@ -86,6 +87,12 @@ final class SummaryJson {
     lag.put("p50", result.sendLag().getValueAtPercentile(50));
     lag.put("p99", result.sendLag().getValueAtPercentile(99));
     lag.put("max", result.sendLag().getMaxValue());
+    long tolerance = result.shape().maxLag().toNanos() / 1000;
+    long late = result.sendLag().getTotalCount() == 0 ? 0
+        : result.sendLag().getCountBetweenValues(tolerance + 1, Math.max(tolerance + 1, result.sendLag().getMaxValue()));
+    lag.put("toleranceUs", tolerance);
+    lag.put("lateSends", late);
+    node.put("interrupted", result.interrupted());
     node.put("clientKeptUp", result.clientLimit() == null);
     if (result.clientLimit() == null) {
       node.putNull("clientLimit");

@@ -21,6 +21,11 @@ final class HttpStubServer implements StubServer {
       + "\"probabilities\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[0.1,0.2,0.7]}]}")
       .getBytes(StandardCharsets.UTF_8);
 
+  static {
+    // headers and body go out in two writes: without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms stalls
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final StubBehavior behavior;

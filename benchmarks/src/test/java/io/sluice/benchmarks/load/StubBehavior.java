@@ -21,7 +21,8 @@ final class StubBehavior {
   final AtomicLong failures = new AtomicLong();
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
-  private final AtomicLong stallUntil = new AtomicLong(Long.MIN_VALUE);
+  private volatile boolean stalled;
+  private final AtomicLong stallUntil = new AtomicLong();
 
   /**
    * @param delayMillis every request's service time
@@ -52,8 +53,9 @@ final class StubBehavior {
     long nanos = System.nanoTime();
     if (number == stallAtRequest) {
       stallUntil.set(nanos + stallNanos);
+      stalled = true;
     }
-    long stallWait = Math.max(0, stallUntil.get() - nanos);
+    long stallWait = stalled ? Math.max(0, stallUntil.get() - nanos) : 0;
     return new Answer(stallWait + delayNanos, failEvery > 0 && number % failEvery == 0);
   }
 

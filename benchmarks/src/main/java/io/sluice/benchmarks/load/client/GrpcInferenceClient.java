@@ -137,6 +137,23 @@ final class GrpcInferenceClient implements InferenceClient {
   }
 
   @Override
+  public Optional<String> explainFailure() {
+    List<ModelInferRequest> all = requests;
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      GRPCInferenceServiceGrpc.newBlockingStub(channels.get(0))
+          .withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)
+          .modelInfer(all.get(0));
+      return Optional.empty();
+    } catch (StatusRuntimeException e) {
+      Status status = e.getStatus();
+      return Optional.of(status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription()));
+    }
+  }
+
+  @Override
   public void close() {
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();

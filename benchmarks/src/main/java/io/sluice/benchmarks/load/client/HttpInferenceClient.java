@@ -132,6 +132,34 @@ final class HttpInferenceClient implements InferenceClient {
   }
 
   @Override
+  public Optional<String> explainFailure() {
+    List<PreparedBody> all = bodies;
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + options.target().authority()
+            + modelPath + "/infer"))
+        .timeout(options.requestTimeout())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(all.get(0).bytes()));
+    String headerLength = all.get(0).headers().get("Inference-Header-Content-Length");
+    if (headerLength != null) {
+      request.header("Inference-Header-Content-Length", headerLength);
+    }
+    try {
+      HttpResponse<String> response = control.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 == 2) {
+        return Optional.empty();
+      }
+      return Optional.of(response.statusCode() + errorSuffix(parse(response.body())));
+    } catch (IOException e) {
+      return Optional.of(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public void close() {
     pool.close();
   }

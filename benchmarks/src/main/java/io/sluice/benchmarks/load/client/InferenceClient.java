@@ -47,6 +47,12 @@ public interface InferenceClient extends AutoCloseable {
    */
   void send(long intendedNanos, ResponseListener listener);
 
+  /**
+   * Sends the first prepared request once more, synchronously, to learn why requests fail: returns the
+   * server's status and error message ({@code 400: input 'x' ...}), or empty when it now succeeds.
+   */
+  Optional<String> explainFailure();
+
   /** Closes connections; requests still in flight complete with an error or not at all. */
   @Override
   void close();

@@ -83,8 +83,9 @@ public final class HtmlReport {
     html.append("<h2>Latency by percentile</h2>\n");
     appendPlot(html, series);
     appendTable(html, series);
-    html.append("<p class=\"note\">Latency is measured from each request's intended send time, so a stalled ")
-        .append("server shows in every request scheduled during the stall (no coordinated omission).</p>\n");
+    html.append("<p class=\"note\">Open-loop latency is measured from each request's intended send time, so a ")
+        .append("stalled server shows in every request scheduled during the stall (no coordinated omission). ")
+        .append("Closed-loop latency starts at the actual send: a stall delays only the requests in flight.</p>\n");
     html.append("<script type=\"application/json\" id=\"sluice-bench-data\">")
         .append(dataJson(series).replace("</", "<\\/")).append("</script>\n</body>\n</html>\n");
     return html.toString();
@@ -208,7 +209,7 @@ public final class HtmlReport {
 
   private static double niceCeiling(double value) {
     double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
-    for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+    for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
       if (step * magnitude >= value) {
         return step * magnitude;
       }
