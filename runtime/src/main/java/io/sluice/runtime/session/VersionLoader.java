@@ -137,6 +137,11 @@ public final class VersionLoader {
       if (interOp != null) {
         sessionOptions.setInterOpNumThreads(parseNonNegative("inter_op_thread_count", interOp));
       }
+      // Spinning intra-op threads steal cores from the event loops and from other models' workers; off
+      // unless a model's config asks for it.
+      boolean spin = "true".equals(parameter(config, "allow_spinning"));
+      sessionOptions.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
+      sessionOptions.addConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
       String level = parameter(config, "graph_optimization_level");
       if (level != null) {
         sessionOptions.setOptimizationLevel(optimizationLevel(level));
