@@ -1,5 +1,7 @@
 package io.sluice.gateway;
 
+import io.sluice.gateway.admin.AdminOptions;
+import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.session.RuntimeOptions;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.nio.file.Path;
  * @param exitTimeoutSeconds how long shutdown waits for in-flight requests
  * @param runtime defaults for loading model versions
  * @param lifecycle model control mode, startup models, polling and readiness policy
+ * @param admin the admin listener (metrics, latency, operator resources): address, port, bearer tokens
+ * @param metrics latency interval and history
  */
 public record ServerConfig(
     Path modelRepository,
@@ -24,7 +28,9 @@ public record ServerConfig(
     int maxBodyBytes,
     int exitTimeoutSeconds,
     RuntimeOptions runtime,
-    LifecycleOptions lifecycle) {
+    LifecycleOptions lifecycle,
+    AdminOptions admin,
+    MetricsOptions metrics) {
 
   /** Default limit on request bodies and gRPC messages: 64 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
@@ -50,18 +56,46 @@ public record ServerConfig(
     if (lifecycle == null) {
       throw new IllegalArgumentException("lifecycle: null");
     }
+    if (admin == null) {
+      throw new IllegalArgumentException("admin: null");
+    }
+    if (metrics == null) {
+      throw new IllegalArgumentException("metrics: null");
+    }
   }
 
-  /** A config for tests and embedding: loopback, ephemeral ports, default limits. */
+  /**
+   * A config with the default admin listener ({@link AdminOptions#defaults()}: 127.0.0.1:8002, no token) and
+   * default metrics.
+   */
+  public ServerConfig(Path modelRepository, String host, int httpPort, int grpcPort, int maxBodyBytes,
+      int exitTimeoutSeconds, RuntimeOptions runtime, LifecycleOptions lifecycle) {
+    this(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime, lifecycle,
+        AdminOptions.defaults(), MetricsOptions.defaults());
+  }
+
+  /** A config for tests and embedding: loopback, ephemeral ports (admin included), default limits. */
   public static ServerConfig loopback(Path modelRepository) {
     return new ServerConfig(modelRepository, "127.0.0.1", 0, 0, DEFAULT_MAX_BODY_BYTES, 5,
-        RuntimeOptions.defaults(), LifecycleOptions.defaults());
+        RuntimeOptions.defaults(), LifecycleOptions.defaults(), AdminOptions.loopback(), MetricsOptions.defaults());
   }
 
   /** This config with other lifecycle options. */
   public ServerConfig withLifecycle(LifecycleOptions newLifecycle) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        newLifecycle);
+        newLifecycle, admin, metrics);
+  }
+
+  /** This config with another admin listener. */
+  public ServerConfig withAdmin(AdminOptions newAdmin) {
+    return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
+        lifecycle, newAdmin, metrics);
+  }
+
+  /** This config with other metrics options. */
+  public ServerConfig withMetrics(MetricsOptions newMetrics) {
+    return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
+        lifecycle, admin, newMetrics);
   }
 
   private static void checkPort(String name, int port) {

@@ -1,11 +1,17 @@
 package io.sluice.gateway;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.gateway.admin.AdminRoutes;
+import io.sluice.gateway.admin.AdminServer;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.grpc.GrpcFrontEnd;
 import io.sluice.gateway.grpc.GrpcOptions;
 import io.sluice.gateway.http.HttpFrontEnd;
 import io.sluice.gateway.http.HttpOptions;
+import io.sluice.gateway.metrics.InferenceMetrics;
+import io.sluice.gateway.metrics.MetricsEndpoints;
 import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.VersionLoader;
@@ -13,9 +19,13 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The whole process minus the command line: model manager, the shared dispatcher and both front ends.
- * {@link #start()} binds the listeners first (so liveness answers during loading), loads the repository,
- * then reports ready. {@link #close()} turns readiness off first, stops the listeners and drains the models.
+ * The whole process minus the command line: model manager, the shared dispatcher, both front ends, the
+ * metrics and the admin listener. {@link #start()} binds the listeners first (so liveness answers during
+ * loading), loads the repository, then reports ready. {@link #close()} turns readiness off first, stops the
+ * inference listeners and drains the models, then stops the admin listener and the metrics.
+ *
+ * <p>Other features add admin resources through {@link #adminRoutes()} and meters through
+ * {@link #metrics()}{@code .bind(..)}, before or after {@link #start()}.
  */
 public final class SluiceServer implements AutoCloseable {
   /** The version reported in server metadata. */
@@ -25,13 +35,22 @@ public final class SluiceServer implements AutoCloseable {
   private final ModelManager models;
   private final HttpFrontEnd http;
   private final GrpcFrontEnd grpc;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final InferenceMetrics metrics;
+  private final AdminRoutes adminRoutes = new AdminRoutes();
+  private final AdminServer admin;
   private volatile boolean accepting = true;
 
   public SluiceServer(ServerConfig config) throws IOException {
     this.config = config;
     this.models = new ModelManager(new ModelRepository(config.modelRepository()),
         new VersionLoader(config.runtime()), config.lifecycle());
-    InferenceDispatcher dispatcher = new InferenceDispatcher(models);
+    this.metrics = new InferenceMetrics(models, registry, config.metrics());
+    // Canary weights and rollout state, drift scores: bind their MeterBinders to metrics here.
+    MetricsEndpoints.register(adminRoutes, metrics, registry);
+    // Canary traffic/rollout/audit and drift resources: add them to adminRoutes here.
+    this.admin = new AdminServer(config.admin(), adminRoutes);
+    InferenceDispatcher dispatcher = new InferenceDispatcher(models, metrics);
     ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
     HttpOptions httpOptions = HttpOptions.defaults(config.host(), config.httpPort());
     this.http = new HttpFrontEnd(new HttpOptions(httpOptions.host(), httpOptions.port(), config.maxBodyBytes(),
@@ -41,11 +60,26 @@ public final class SluiceServer implements AutoCloseable {
         dispatcher, queries);
   }
 
-  /** Binds both listeners, loads every model, and marks the server serving. */
+  /**
+   * Binds the admin and both inference listeners, loads every model, and marks the server serving. The admin
+   * listener starts first, so a bad token file stops the server before anything else binds; when a listener
+   * cannot bind, the ones already bound are closed.
+   */
   public SluiceServer start() throws IOException, InterruptedException {
-    http.start();
-    grpc.start();
+    try {
+      admin.start();
+      http.start();
+      grpc.start();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      http.close(0);
+      grpc.close(0);
+      admin.close();
+      metrics.close();
+      throw e;
+    }
+    metrics.start();
     models.start();
+    metrics.refresh();
     grpc.setServing(models.ready());
     return this;
   }
@@ -58,8 +92,23 @@ public final class SluiceServer implements AutoCloseable {
     return grpc.port();
   }
 
+  /** The bound admin port. */
+  public int adminPort() {
+    return admin.port();
+  }
+
   public ModelManager models() {
     return models;
+  }
+
+  /** The request metrics; {@code metrics().bind(..)} adds meters to the same registry. */
+  public InferenceMetrics metrics() {
+    return metrics;
+  }
+
+  /** The admin listener's routes, for features that add admin resources. */
+  public AdminRoutes adminRoutes() {
+    return adminRoutes;
   }
 
   /**
@@ -77,5 +126,8 @@ public final class SluiceServer implements AutoCloseable {
     CompletableFuture.allOf(httpClosed, grpcClosed).join();
     long left = drainMillis - (System.nanoTime() - start) / 1_000_000;
     models.close(Math.max(1, left));
+    admin.close();
+    metrics.close();
+    registry.close();
   }
 }

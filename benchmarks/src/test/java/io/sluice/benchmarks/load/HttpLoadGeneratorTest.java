@@ -72,7 +72,7 @@ class HttpLoadGeneratorTest extends LoadGeneratorContractTest {
     try (HttpStubServer server = new HttpStubServer(new StubBehavior(5, 0, 0, 0, true))) {
       BenchRun run = BenchRun.of(temp.resolve("out"), "--target", server.target(), "--model", "stub", "--sweep",
           "--sweep-start", "60", "--sweep-step", "60", "--sweep-p99", "100ms", "--sweep-step-duration", "1s",
-          "--warmup", "200ms", "--sweep-max-steps", "8", "--quiet");
+          "--warmup", "200ms", "--sweep-max-steps", "8", "--max-lag", "50ms", "--quiet");
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
       JsonNode sweep = run.summary().get("sweep");

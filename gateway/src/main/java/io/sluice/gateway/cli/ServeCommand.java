@@ -1,7 +1,10 @@
 package io.sluice.gateway.cli;
 
+import ai.onnxruntime.OrtEnvironment;
 import io.sluice.gateway.ServerConfig;
 import io.sluice.gateway.SluiceServer;
+import io.sluice.gateway.admin.AdminOptions;
+import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelStatus;
@@ -82,6 +85,25 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   boolean strictReadiness;
 
+  @Option(names = "--admin-host", defaultValue = AdminOptions.DEFAULT_HOST,
+      description = "Address of the admin listener (metrics, latency, operator API); any address other than "
+          + "loopback needs --admin-token-file (default: ${DEFAULT-VALUE}).")
+  String adminHost;
+
+  @Option(names = "--admin-port", defaultValue = "8002",
+      description = "Port of the admin listener, 0 for any (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "File of bearer tokens the admin listener requires (one per line, optionally identity:token); "
+          + "required when --admin-host is not loopback.")
+  Path adminTokenFile;
+
+  @Option(names = "--latency-interval-secs", defaultValue = "10",
+      description = "Seconds per latency histogram interval (/admin/v1/latency, latency.hlog) "
+          + "(default: ${DEFAULT-VALUE}).")
+  int latencyIntervalSeconds;
+
   @Option(names = "--exit-timeout-secs", defaultValue = "30",
       description = "On shutdown, how long in-flight requests may finish (default: ${DEFAULT-VALUE}).")
   int exitTimeoutSeconds;
@@ -92,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    initializeOnnxRuntime();
     Path repository = resolveRepository();
     int concurrency = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
     ControlMode mode = parseMode(controlMode);
@@ -102,8 +125,17 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--load-model needs --model-control-mode explicit");
     }
+    AdminOptions admin;
+    MetricsOptions metrics;
+    try {
+      admin = new AdminOptions(adminHost, adminPort, adminTokenFile);
+      metrics = MetricsOptions.ofIntervalSeconds(latencyIntervalSeconds);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     ServerConfig config = new ServerConfig(repository, host, httpPort, grpcPort, maxBodyBytes,
-        exitTimeoutSeconds, new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device), lifecycle);
+        exitTimeoutSeconds, new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device), lifecycle,
+        admin, metrics);
     SluiceServer server = new SluiceServer(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -115,6 +147,8 @@ final class ServeCommand implements Callable<Integer> {
     server.start();
     System.out.println("HTTP listening on " + host + ":" + server.httpPort());
     System.out.println("gRPC listening on " + host + ":" + server.grpcPort());
+    System.out.println("admin listening on " + adminHost + ":" + server.adminPort()
+        + (adminTokenFile == null ? "" : " (bearer token required)"));
     for (ModelStatus status : server.models().models()) {
       if (status.ready()) {
         StringBuilder versions = new StringBuilder();
@@ -129,6 +163,27 @@ final class ServeCommand implements Callable<Integer> {
     serving = true;
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Initializes ONNX Runtime's environment on a thread with an 8 MiB stack. Its native initialization needs
+   * more than the JVM's default 1 MiB thread stack (the launcher's main thread crashes with a segmentation
+   * fault); once initialized, sessions load and run on ordinary threads.
+   */
+  private static void initializeOnnxRuntime() throws InterruptedException {
+    Throwable[] failure = new Throwable[1];
+    Thread init = new Thread(null, () -> {
+      try {
+        OrtEnvironment.getEnvironment();
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }, "sluice-onnxruntime-init", 8L << 20);
+    init.start();
+    init.join();
+    if (failure[0] != null) {
+      throw new IllegalStateException("ONNX Runtime could not be initialized", failure[0]);
+    }
   }
 
   private ControlMode parseMode(String text) {

@@ -1,5 +1,7 @@
 package io.sluice.gateway.core;
 
+import io.sluice.runtime.exec.ErrorCode;
+import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
 import io.sluice.runtime.lifecycle.ModelManager;
@@ -8,33 +10,102 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The one request path both front ends call: route (pick the version) -> validate against its signature ->
- * admit to its bounded queue -> run -> complete the future. Never blocks and never throws: every failure,
- * including validation, completes the returned future exceptionally with an
- * {@link io.sluice.runtime.exec.InferenceException}.
+ * admit to its bounded queue -> run -> complete the call. Never blocks and never throws: every failure,
+ * including validation, completes the returned {@link InferenceCall} exceptionally with an
+ * {@link InferenceException}.
+ *
+ * <p>Metrics: each call carries the {@link RequestRecorder} of its series from the {@link RequestObserver};
+ * the transport reports the end of the request through {@link InferenceCall#answered}. Requests that reached
+ * a version and were refused there without running (signature validation, a full queue, a queue timeout, an
+ * expired deadline) count as failures in the version's statistics, as Triton counts them; requests the model
+ * ran, successful or not, are counted by the runtime.
  */
 public final class InferenceDispatcher {
   private final ModelManager models;
+  private final RequestObserver observer;
 
+  /** A dispatcher that records no metrics. */
   public InferenceDispatcher(ModelManager models) {
-    this.models = models;
+    this(models, RequestObserver.NONE);
   }
 
-  /** Dispatches {@code request}; the future completes on a worker thread (or at once on rejection). */
-  public CompletableFuture<InferenceResponse> dispatch(InferenceRequest request) {
+  public InferenceDispatcher(ModelManager models, RequestObserver observer) {
+    this.models = models;
+    this.observer = observer;
+  }
+
+  /**
+   * Dispatches {@code request}, which came in over {@code protocol}; the call completes on a worker thread
+   * (or at once on rejection).
+   */
+  public InferenceCall dispatch(InferenceRequest request, Protocol protocol) {
+    long dispatched = System.nanoTime();
+    ModelVersion version;
     try {
       // The canary router will pick among versions here; today: the named or the highest loaded version.
-      ModelVersion version = models.acquire(request.modelName(), request.modelVersion());
-      CompletableFuture<InferenceResponse> result;
-      try {
-        result = version.submit(request);
-      } catch (RuntimeException rejected) {
-        version.release();
-        throw rejected;
+      version = models.acquire(request.modelName(), request.modelVersion());
+    } catch (RuntimeException unresolved) {
+      InferenceCall call = new InferenceCall(unserved(request.modelName(), protocol), request.receivedNanos(),
+          dispatched);
+      call.finish(null, unresolved);
+      return call;
+    }
+    InferenceCall call = new InferenceCall(served(version, protocol), request.receivedNanos(), dispatched);
+    CompletableFuture<InferenceResponse> result;
+    try {
+      result = version.submit(request);
+    } catch (RuntimeException invalid) {
+      version.release();
+      version.statistics().recordFailure(System.nanoTime() - request.receivedNanos());
+      call.finish(null, invalid);
+      return call;
+    }
+    result.whenComplete((response, failure) -> {
+      version.release();
+      if (failure != null && refusedUnrun(failure)) {
+        version.statistics().recordFailure(System.nanoTime() - request.receivedNanos());
       }
-      result.whenComplete((response, failure) -> version.release());
-      return result;
-    } catch (RuntimeException rejected) {
-      return CompletableFuture.failedFuture(rejected);
+      call.finish(response, failure);
+    });
+    return call;
+  }
+
+  /**
+   * Records a request that failed before it could be dispatched (undecodable, expired deadline, cancelled),
+   * with the model name the client sent.
+   */
+  public void reject(String modelName, Protocol protocol, long receivedNanos, Outcome outcome) {
+    long now = System.nanoTime();
+    try {
+      unserved(modelName, protocol).record(outcome, receivedNanos, now, now, now);
+    } catch (RuntimeException ignored) {
+      // Metrics never fail a request.
+    }
+  }
+
+  /**
+   * Whether the scheduler dropped {@code failure}'s request without running it: queue full, shutting down,
+   * queue timeout or client gone (UNAVAILABLE), or deadline passed (DEADLINE_EXCEEDED). The runtime counts
+   * the failures of requests that ran (never with these codes) and not these, so the dispatcher does.
+   */
+  private static boolean refusedUnrun(Throwable failure) {
+    return failure instanceof InferenceException inference
+        && (inference.code() == ErrorCode.UNAVAILABLE || inference.code() == ErrorCode.DEADLINE_EXCEEDED);
+  }
+
+  private RequestRecorder served(ModelVersion version, Protocol protocol) {
+    try {
+      return observer.served(version, protocol);
+    } catch (RuntimeException e) {
+      return RequestRecorder.NONE;
+    }
+  }
+
+  private RequestRecorder unserved(String modelName, Protocol protocol) {
+    try {
+      return observer.unserved(modelName, protocol);
+    } catch (RuntimeException e) {
+      return RequestRecorder.NONE;
     }
   }
 }

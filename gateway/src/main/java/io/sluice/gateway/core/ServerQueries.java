@@ -1,5 +1,6 @@
 package io.sluice.gateway.core;
 
+import io.sluice.proto.inference.InferBatchStatistics;
 import io.sluice.proto.inference.InferStatistics;
 import io.sluice.proto.inference.ModelConfigResponse;
 import io.sluice.proto.inference.ModelMetadataResponse;
@@ -134,9 +135,22 @@ public final class ServerQueries {
     return response.build();
   }
 
+  /**
+   * One version's statistics: per request (success, fail, and the queue and compute phases of successful
+   * requests), per execution ({@code execution_count}, {@code inference_count} = samples run) and per batch
+   * size ({@code batch_stats}, one entry per batch size executed, ascending).
+   */
   private static ModelStatistics statistics(ModelVersion version) {
     VersionStatistics.Snapshot snapshot = version.statistics().snapshot();
-    return ModelStatistics.newBuilder()
+    ModelStatistics.Builder statistics = ModelStatistics.newBuilder();
+    for (VersionStatistics.BatchDurations batch : snapshot.batches()) {
+      statistics.addBatchStats(InferBatchStatistics.newBuilder()
+          .setBatchSize(batch.batchSize())
+          .setComputeInput(duration(batch.computeInput()))
+          .setComputeInfer(duration(batch.computeInfer()))
+          .setComputeOutput(duration(batch.computeOutput())));
+    }
+    return statistics
         .setName(version.modelName())
         .setVersion(version.versionText())
         .setLastInference(snapshot.lastInferenceMillis())

@@ -3,7 +3,10 @@ package io.sluice.gateway.grpc;
 import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.Outcome;
+import io.sluice.gateway.core.Protocol;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
 import io.sluice.proto.inference.ModelConfigRequest;
@@ -150,29 +153,36 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     ServerCallStreamObserver<ModelInferResponse> call = (ServerCallStreamObserver<ModelInferResponse>) observer;
     // isCancelled() is polled before every write; the handler only keeps grpc-java from throwing on it.
     call.setOnCancelHandler(IGNORE_CANCEL);
-    CompletableFuture<InferenceResponse> result;
+    InferenceRequest inference;
     try {
-      InferenceRequest inference = InferRequestConverter.convert(request, received);
+      inference = InferRequestConverter.convert(request, received);
       if (call.isCancelled()) {
+        dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.CANCELLED);
         return;
       }
       GrpcFailures.checkDeadline(Context.current());
-      result = dispatcher.dispatch(inference);
     } catch (RuntimeException e) {
+      dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.of(e));
       call.onError(GrpcFailures.toStatusException(e));
       return;
     }
-    result.whenComplete((response, failure) -> complete(call, response, failure));
+    InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
+    result.whenComplete((response, failure) -> complete(call, result, response, failure));
   }
 
-  /** Runs on the worker that finished the request (or inline when dispatch rejected it at once). */
-  private static void complete(ServerCallStreamObserver<ModelInferResponse> call, InferenceResponse response,
-      Throwable failure) {
+  /**
+   * Runs on the worker that finished the request (or inline when dispatch rejected it at once); reports the
+   * end of {@code result} once the answer is handed to the transport.
+   */
+  private static void complete(ServerCallStreamObserver<ModelInferResponse> call, InferenceCall result,
+      InferenceResponse response, Throwable failure) {
     if (call.isCancelled()) {
+      result.answered(failure, false);
       return;
     }
     if (failure != null) {
       call.onError(GrpcFailures.toStatusException(failure));
+      result.answered(failure, true);
       return;
     }
     ModelInferResponse message;
@@ -180,10 +190,12 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
       message = InferResponseConverter.convert(response);
     } catch (RuntimeException e) {
       call.onError(GrpcFailures.toStatusException(e));
+      result.answered(e, true);
       return;
     }
     call.onNext(message);
     call.onCompleted();
+    result.answered(null, true);
   }
 
   /**

@@ -4,14 +4,15 @@ import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.gateway.core.GatewayErrors;
+import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.Outcome;
+import io.sluice.gateway.core.Protocol;
 import io.sluice.proto.inference.ModelInferRequest;
 import io.sluice.proto.inference.ModelInferResponse;
 import io.sluice.proto.inference.ModelStreamInferResponse;
 import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
-import io.sluice.runtime.exec.InferenceResponse;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One {@code ModelStreamInfer} call: every request is dispatched as it arrives and answered with exactly one
@@ -77,20 +78,37 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     String id = request.getId();
     String model = request.getModelName();
     String version = request.getModelVersion();
-    CompletableFuture<InferenceResponse> result;
+    InferenceRequest inference;
     try {
-      InferenceRequest inference = InferRequestConverter.convert(request, received);
+      inference = InferRequestConverter.convert(request, received);
       if (call.isCancelled()) {
-        answer(null);
+        dispatcher.reject(model, Protocol.GRPC, received, Outcome.CANCELLED);
+        answer(null, null, null);
         return;
       }
       GrpcFailures.checkDeadline(context);
-      result = dispatcher.dispatch(inference);
     } catch (RuntimeException e) {
-      answer(error(id, model, version, e));
+      dispatcher.reject(model, Protocol.GRPC, received, Outcome.of(e));
+      answer(error(id, model, version, e), null, null);
       return;
     }
-    result.whenComplete((response, failure) -> answer(encode(id, model, version, response, failure)));
+    InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
+    result.whenComplete((response, failure) -> {
+      if (failure != null) {
+        answer(error(id, model, version, failure), result, failure);
+        return;
+      }
+      ModelStreamInferResponse message;
+      try {
+        message = ModelStreamInferResponse.newBuilder()
+            .setInferResponse(InferResponseConverter.convert(response))
+            .build();
+      } catch (RuntimeException e) {
+        answer(error(id, model, version, e), result, e);
+        return;
+      }
+      answer(message, result, null);
+    });
   }
 
   /** The client half-closed: end the call once every request read so far is answered. */
@@ -125,23 +143,31 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     }
   }
 
-  /** Writes one answer (null: nothing to write) and reads the next request when the transport is ready. */
-  private void answer(ModelStreamInferResponse message) {
+  /**
+   * Writes one answer (null: nothing to write) and reads the next request when the transport is ready;
+   * then reports the end of {@code result} (when not null), whose answer carried {@code failure}.
+   */
+  private void answer(ModelStreamInferResponse message, InferenceCall result, Throwable failure) {
+    boolean delivered;
     synchronized (lock) {
       inFlight--;
-      if (done || call.isCancelled()) {
-        done = true;
-        return;
-      }
-      if (message != null) {
-        call.onNext(message);
-      }
-      if (call.isReady()) {
-        call.request(1);
+      delivered = !done && !call.isCancelled();
+      if (delivered) {
+        if (message != null) {
+          call.onNext(message);
+        }
+        if (call.isReady()) {
+          call.request(1);
+        } else {
+          deferredRequests++;
+        }
+        completeIfDrained();
       } else {
-        deferredRequests++;
+        done = true;
       }
-      completeIfDrained();
+    }
+    if (result != null) {
+      result.answered(failure, delivered);
     }
   }
 
@@ -149,20 +175,6 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     if (halfClosed && inFlight == 0 && !done) {
       done = true;
       call.onCompleted();
-    }
-  }
-
-  private static ModelStreamInferResponse encode(String id, String model, String version,
-      InferenceResponse response, Throwable failure) {
-    if (failure != null) {
-      return error(id, model, version, failure);
-    }
-    try {
-      return ModelStreamInferResponse.newBuilder()
-          .setInferResponse(InferResponseConverter.convert(response))
-          .build();
-    } catch (RuntimeException e) {
-      return error(id, model, version, e);
     }
   }
 

@@ -13,7 +13,10 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.Outcome;
+import io.sluice.gateway.core.Protocol;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.runtime.repository.ModelName;
 import java.util.ArrayDeque;
@@ -158,17 +161,26 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   private void infer(ChannelHandlerContext ctx, FullHttpRequest request, HttpRoute route, long receivedNanos,
       boolean keepAlive) {
-    DecodedInferRequest decoded = InferRequestDecoder.decode(route.model(), route.version(), request.headers(),
-        request.content(), receivedNanos);
-    dispatcher.dispatch(decoded.request()).whenComplete((response, failure) -> {
+    DecodedInferRequest decoded;
+    try {
+      decoded = InferRequestDecoder.decode(route.model(), route.version(), request.headers(), request.content(),
+          receivedNanos);
+    } catch (RuntimeException invalid) {
+      dispatcher.reject(route.model(), Protocol.HTTP, receivedNanos, Outcome.of(invalid));
+      throw invalid;
+    }
+    InferenceCall call = dispatcher.dispatch(decoded.request(), Protocol.HTTP);
+    call.whenComplete((response, failure) -> {
       FullHttpResponse http;
+      Throwable answered = failure;
       try {
         http = failure == null ? InferResponseEncoder.encode(ctx.alloc(), response, decoded)
             : HttpResponses.error(ctx.alloc(), failure);
       } catch (RuntimeException e) {
+        answered = e;
         http = HttpResponses.error(ctx.alloc(), e);
       }
-      respond(ctx, http, keepAlive);
+      respond(ctx, http, keepAlive, call, answered);
     });
   }
 
@@ -181,9 +193,23 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   /** Writes {@code response} (from any thread); on the event loop afterwards, moves to the next request. */
   private void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    respond(ctx, response, keepAlive, null, null);
+  }
+
+  /**
+   * Writes {@code response}; once the last byte is written (or the write failed), reports the end of
+   * {@code call} (when not null), whose answer carried {@code failure}, then moves to the next request.
+   */
+  private void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, InferenceCall call,
+      Throwable failure) {
     boolean keepOpen = keepAlive && !draining;
     HttpUtil.setKeepAlive(response, keepOpen);
-    ctx.writeAndFlush(response).addListener(written -> responded(ctx, keepOpen && written.isSuccess()));
+    ctx.writeAndFlush(response).addListener(written -> {
+      if (call != null) {
+        call.answered(failure, written.isSuccess());
+      }
+      responded(ctx, keepOpen && written.isSuccess());
+    });
   }
 
   private void responded(ChannelHandlerContext ctx, boolean keepOpen) {

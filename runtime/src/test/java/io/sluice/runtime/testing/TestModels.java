@@ -94,6 +94,28 @@ public final class TestModels {
   }
 
   /**
+   * A deliberately slow model for drain and overload tests: {@code y = x W W ... W} ({@code layers} MatMuls
+   * with one shared {@code [width, width]} FP32 weight), input {@code x} FP32 {@code [batch, width]}. Its run
+   * time grows with the batch: pick the batch that makes a request last long enough.
+   */
+  public static byte[] slowMatMul(int width, int layers) {
+    float[] identityish = new float[width * width];
+    for (int i = 0; i < width; i++) {
+      identityish[i * width + i] = 1f;
+    }
+    OnnxModelBuilder model = OnnxModelBuilder.graph("slow")
+        .input("x", TensorProto.DataType.FLOAT, -1, width)
+        .initializer(OnnxModelBuilder.floatTensor("w", new long[] {width, width}, identityish));
+    String previous = "x";
+    for (int layer = 0; layer < layers; layer++) {
+      String next = layer == layers - 1 ? "y" : "h" + layer;
+      model.node("MatMul", List.of(previous, "w"), List.of(next));
+      previous = next;
+    }
+    return model.output("y", TensorProto.DataType.FLOAT, -1, width).toByteArray();
+  }
+
+  /**
    * {@code y = x + w} where the FP32 initializer {@code w} of shape {@code [1]} is stored as external data at
    * {@code location} (relative to the model file), for the external-data path checks.
    */

@@ -1,0 +1,272 @@
+package io.sluice.benchmarks.baseline;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.benchmarks.load.client.Target;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The HTTP transport floor: a Netty HTTP/1.1 server with the gateway's event loop setup (NIO, one acceptor,
+ * Netty's default worker count, {@code TCP_NODELAY}) and the standard codec and aggregator, that answers every
+ * {@code POST /v2/models/..../infer} with the same canned v2 response, without reading the body. {@code GET} of
+ * a model path answers canned metadata (so the load generator can build its requests); everything else is 404.
+ *
+ * <p>The canned answers are a live server's ({@code --clone http://HOST:PORT}: its metadata of {@code --model}
+ * and its response to a request of zeros), or else built-in ones of the sample {@code tabular_classifier}.
+ * The main prints the bound port as the only line on stdout and serves until the process is stopped.
+ */
+@Command(name = "echo-http", mixinStandardHelpOptions = true,
+    description = "Answers every v2 infer request with a canned response: the HTTP transport floor.")
+public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String MODELS = "/v2/models/";
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "0", description = "Port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+  int requestedPort;
+
+  @Option(names = "--model", defaultValue = "tabular_classifier",
+      description = "The model whose answers to clone (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--clone", paramLabel = "URL",
+      description = "http://HOST:PORT of a v2 server to copy the metadata and one infer response from.")
+  String clone;
+
+  private EventLoopGroup acceptor;
+  private EventLoopGroup workers;
+  private Channel listener;
+
+  /**
+   * The canned answers.
+   *
+   * @param metadata the body of {@code GET /v2/models/M}
+   * @param response the body of every infer answer
+   */
+  public record Canned(byte[] metadata, byte[] response) {
+
+    /** The sample {@code tabular_classifier}'s metadata and a response of its size. */
+    public static Canned sample() {
+      String metadata = "{\"name\":\"tabular_classifier\",\"versions\":[\"1\",\"2\"],\"platform\":\"onnxruntime_onnx\","
+          + "\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP32\",\"shape\":[-1,4]}],"
+          + "\"outputs\":[{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[-1,3]}]}";
+      String response = "{\"model_name\":\"tabular_classifier\",\"model_version\":\"2\",\"outputs\":[{\"name\":"
+          + "\"probabilities\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[0.25462136,0.40321985,0.34215882]}]}";
+      return new Canned(metadata.getBytes(StandardCharsets.UTF_8), response.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The metadata of {@code model} on {@code server} and the server's response to one request of zeros (every
+     * input FP32, variable dimensions as 1).
+     *
+     * @throws IOException when the server cannot be reached or answers an error
+     */
+    public static Canned cloneFrom(Target server, String model) throws IOException, InterruptedException {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5)).build();
+      String base = "http://" + server.host() + ":" + server.port() + MODELS + model;
+      HttpResponse<byte[]> metadata = client.send(HttpRequest.newBuilder(URI.create(base)).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      if (metadata.statusCode() != 200) {
+        throw new IOException("GET " + base + ": HTTP " + metadata.statusCode());
+      }
+      byte[] request = zerosRequest(JSON.readTree(metadata.body()));
+      HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(base + "/infer"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200) {
+        throw new IOException("POST " + base + "/infer: HTTP " + response.statusCode() + ": "
+            + new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return new Canned(metadata.body(), response.body());
+    }
+
+    /** {@code {"inputs":[{"name","shape","datatype":"FP32","data":[0,...]}]}} for the metadata's inputs. */
+    static byte[] zerosRequest(JsonNode metadata) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+        json.writeStartObject();
+        json.writeArrayFieldStart("inputs");
+        for (JsonNode input : metadata.path("inputs")) {
+          if (!input.path("datatype").asText().equals("FP32")) {
+            throw new IllegalArgumentException("input '" + input.path("name").asText() + "': "
+                + input.path("datatype").asText() + " (expected: FP32)");
+          }
+          json.writeStartObject();
+          json.writeStringField("name", input.path("name").asText());
+          json.writeArrayFieldStart("shape");
+          long elements = 1;
+          for (JsonNode dim : input.path("shape")) {
+            long size = Math.max(1, dim.asLong());
+            elements *= size;
+            json.writeNumber(size);
+          }
+          json.writeEndArray();
+          json.writeStringField("datatype", "FP32");
+          json.writeArrayFieldStart("data");
+          for (long i = 0; i < elements; i++) {
+            json.writeNumber(0);
+          }
+          json.writeEndArray();
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new EchoHttpServer()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Canned canned = clone == null ? Canned.sample() : Canned.cloneFrom(Target.parse(clone), model);
+    start(host, requestedPort, canned);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      close();
+      stopped.countDown();
+    }, "echo-http-shutdown"));
+    System.out.println(port());
+    System.out.flush();
+    System.err.println("echo-http: listening on " + host + ":" + port() + ", infer response "
+        + canned.response().length + " bytes");
+    stopped.await();
+    return 0;
+  }
+
+  /** Binds {@code host:port} and serves {@code canned}; {@link #port()} tells the bound port. */
+  public EchoHttpServer start(String bindHost, int bindPort, Canned canned) throws InterruptedException {
+    acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("echo-http-accept"),
+        NioIoHandler.newFactory());
+    workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("echo-http"), NioIoHandler.newFactory());
+    Answers answers = new Answers(canned);
+    listener = new ServerBootstrap()
+        .group(acceptor, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 << 20), answers);
+          }
+        })
+        .bind(bindHost, bindPort).sync().channel();
+    return this;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+    }
+    if (acceptor != null) {
+      acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /** Answers every request from the canned bytes; shared by all connections. */
+  @ChannelHandler.Sharable
+  private static final class Answers extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final byte[] metadata;
+    private final byte[] response;
+
+    Answers(Canned canned) {
+      this.metadata = canned.metadata().clone();
+      this.response = canned.response().clone();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      String uri = request.uri();
+      byte[] body = null;
+      if (uri.startsWith(MODELS)) {
+        if (request.method().equals(HttpMethod.POST) && uri.endsWith("/infer")) {
+          body = response;
+        } else if (request.method().equals(HttpMethod.GET) && !uri.endsWith("/stats") && !uri.endsWith("/ready")
+            && !uri.endsWith("/config")) {
+          body = metadata;
+        }
+      }
+      FullHttpResponse answer;
+      if (body == null) {
+        answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
+        answer.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      } else {
+        // one copy into a pooled buffer per answer, as a server encoding its response does at the least
+        ByteBuf content = ctx.alloc().buffer(body.length).writeBytes(body);
+        answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+        answer.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      }
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      if (!keepAlive) {
+        answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
+      ChannelFuture written = ctx.writeAndFlush(answer);
+      if (!keepAlive) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+}

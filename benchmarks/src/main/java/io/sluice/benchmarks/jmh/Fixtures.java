@@ -1,0 +1,146 @@
+package io.sluice.benchmarks.jmh;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.runtime.lifecycle.LifecycleOptions;
+import io.sluice.runtime.lifecycle.ModelManager;
+import io.sluice.runtime.onnx.SampleRepository;
+import io.sluice.runtime.repository.ModelRepository;
+import io.sluice.runtime.session.RuntimeOptions;
+import io.sluice.runtime.session.VersionLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * Inputs shared by the suites: deterministic feature values, request bodies in the shapes the load generator
+ * sends, and a temporary copy of the sample model repository. Setup code only, never measured.
+ */
+final class Fixtures {
+  /** The FP32 input every tabular request carries. */
+  static final String INPUT = "features";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private Fixtures() {}
+
+  /** {@code count} pseudo-random values in [-1, 1), the same for the same seed. */
+  static float[] values(int count, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] values = new float[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return values;
+  }
+
+  /** {@code values} as little-endian FP32 bytes. */
+  static byte[] littleEndian(float[] values) {
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : values) {
+      bytes.putFloat(value);
+    }
+    return bytes.array();
+  }
+
+  /** {@code {"inputs":[{"name":..,"shape":..,"datatype":"FP32","data":[..]}]}}, data flat as clients send it. */
+  static byte[] jsonBody(String input, long[] shape, float[] values) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("inputs");
+      writeInputHead(json, input, shape);
+      json.writeArrayFieldStart("data");
+      for (float value : values) {
+        json.writeNumber(value);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * A binary tensor extension body: a JSON header with {@code binary_data_size} (its length goes in
+   * {@code Inference-Header-Content-Length}) and binary outputs requested, then the raw tensor.
+   */
+  static BinaryBody binaryBody(String input, long[] shape, float[] values) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("inputs");
+      writeInputHead(json, input, shape);
+      json.writeObjectFieldStart("parameters");
+      json.writeNumberField("binary_data_size", values.length * Float.BYTES);
+      json.writeEndObject();
+      json.writeEndObject();
+      json.writeEndArray();
+      json.writeObjectFieldStart("parameters");
+      json.writeBooleanField("binary_data_output", true);
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int headerLength = out.size();
+    out.writeBytes(littleEndian(values));
+    return new BinaryBody(out.toByteArray(), headerLength);
+  }
+
+  /**
+   * A binary tensor extension body.
+   *
+   * @param bytes the whole body
+   * @param headerLength the length of its JSON part
+   */
+  record BinaryBody(byte[] bytes, int headerLength) {}
+
+  private static void writeInputHead(JsonGenerator json, String input, long[] shape) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("name", input);
+    json.writeArrayFieldStart("shape");
+    for (long dim : shape) {
+      json.writeNumber(dim);
+    }
+    json.writeEndArray();
+    json.writeStringField("datatype", "FP32");
+  }
+
+  /** The sample repository ({@link SampleRepository}) written to a new temporary directory. */
+  static Path sampleRepository() throws IOException {
+    Path root = Files.createTempDirectory("sluice-jmh-repository");
+    SampleRepository.write(root);
+    return root;
+  }
+
+  /** A started model manager over {@code root} with the server's default runtime and lifecycle options. */
+  static ModelManager startModels(Path root) throws IOException {
+    ModelManager models = new ModelManager(new ModelRepository(root), new VersionLoader(RuntimeOptions.defaults()),
+        LifecycleOptions.defaults());
+    models.start();
+    return models;
+  }
+
+  /** Deletes {@code root} and everything under it, quietly. */
+  static void deleteTree(Path root) {
+    if (root == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory; the OS cleans up what is left
+    }
+  }
+}
