@@ -15,7 +15,13 @@ import io.sluice.gateway.metrics.MetricsEndpoints;
 import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.VersionLoader;
+import io.sluice.gateway.core.VersionRouter;
+import io.sluice.gateway.drift.DriftService;
+import io.sluice.gateway.drift.DriftServiceOptions;
+import io.sluice.gateway.drift.DriftWiring;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,6 +45,7 @@ public final class SluiceServer implements AutoCloseable {
   private final InferenceMetrics metrics;
   private final AdminRoutes adminRoutes = new AdminRoutes();
   private final AdminServer admin;
+  private final DriftService drift;
   private volatile boolean accepting = true;
 
   public SluiceServer(ServerConfig config) throws IOException {
@@ -46,11 +53,17 @@ public final class SluiceServer implements AutoCloseable {
     this.models = new ModelManager(new ModelRepository(config.modelRepository()),
         new VersionLoader(config.runtime()), config.lifecycle());
     this.metrics = new InferenceMetrics(models, registry, config.metrics());
-    // Canary weights and rollout state, drift scores: bind their MeterBinders to metrics here.
+    this.drift = new DriftService(DriftServiceOptions.defaults(), Clock.systemUTC());
+    DriftWiring driftWiring = new DriftWiring(drift, config.modelRepository().toAbsolutePath());
+    models.addListener(driftWiring);
+    metrics.bind(driftWiring);
+    // Canary weights and rollout state: bind their MeterBinders to metrics here.
     MetricsEndpoints.register(adminRoutes, metrics, registry);
-    // Canary traffic/rollout/audit and drift resources: add them to adminRoutes here.
+    driftWiring.register(adminRoutes);
+    // Canary traffic/rollout/audit resources: add them to adminRoutes here.
     this.admin = new AdminServer(config.admin(), adminRoutes);
-    InferenceDispatcher dispatcher = new InferenceDispatcher(models, metrics);
+    InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, VersionRouter.direct(models),
+        List.of(driftWiring));
     ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
     HttpOptions httpOptions = HttpOptions.defaults(config.host(), config.httpPort());
     this.http = new HttpFrontEnd(new HttpOptions(httpOptions.host(), httpOptions.port(), config.maxBodyBytes(),
@@ -126,8 +139,14 @@ public final class SluiceServer implements AutoCloseable {
     CompletableFuture.allOf(httpClosed, grpcClosed).join();
     long left = drainMillis - (System.nanoTime() - start) / 1_000_000;
     models.close(Math.max(1, left));
+    drift.close();
     admin.close();
     metrics.close();
     registry.close();
+  }
+
+  /** Drift detection over sampled inputs (reports, scores for the canary gates). */
+  public DriftService drift() {
+    return drift;
   }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SluiceCommand.Version.class,
     description = "Sluice: a model-serving gateway for ONNX models over the Open Inference Protocol.",
-    subcommands = {ServeCommand.class, GenerateSamplesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, GenerateSamplesCommand.class, DriftCommand.class, CanaryCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {
 
   @CommandLine.Spec

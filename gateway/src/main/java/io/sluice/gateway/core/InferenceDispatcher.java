@@ -21,8 +21,11 @@ import java.util.concurrent.CompletableFuture;
  * ran, successful or not, are counted by the runtime.
  */
 public final class InferenceDispatcher {
-  private final ModelManager models;
+  private static final System.Logger LOG = System.getLogger(InferenceDispatcher.class.getName());
+
   private final RequestObserver observer;
+  private final VersionRouter router;
+  private final InferenceTap[] taps;
 
   /** A dispatcher that records no metrics. */
   public InferenceDispatcher(ModelManager models) {
@@ -30,8 +33,17 @@ public final class InferenceDispatcher {
   }
 
   public InferenceDispatcher(ModelManager models, RequestObserver observer) {
-    this.models = models;
+    this(observer, VersionRouter.direct(models), java.util.List.of());
+  }
+
+  /**
+   * @param router picks (and acquires) the serving version
+   * @param taps told about every successful inference, in order
+   */
+  public InferenceDispatcher(RequestObserver observer, VersionRouter router, java.util.List<InferenceTap> taps) {
     this.observer = observer;
+    this.router = router;
+    this.taps = taps.toArray(new InferenceTap[0]);
   }
 
   /**
@@ -40,16 +52,16 @@ public final class InferenceDispatcher {
    */
   public InferenceCall dispatch(InferenceRequest request, Protocol protocol) {
     long dispatched = System.nanoTime();
-    ModelVersion version;
+    VersionRouter.Route route;
     try {
-      // The canary router will pick among versions here; today: the named or the highest loaded version.
-      version = models.acquire(request.modelName(), request.modelVersion());
+      route = router.route(request);
     } catch (RuntimeException unresolved) {
       InferenceCall call = new InferenceCall(unserved(request.modelName(), protocol), request.receivedNanos(),
           dispatched);
       call.finish(null, unresolved);
       return call;
     }
+    ModelVersion version = route.version();
     InferenceCall call = new InferenceCall(served(version, protocol), request.receivedNanos(), dispatched);
     CompletableFuture<InferenceResponse> result;
     try {
@@ -66,8 +78,21 @@ public final class InferenceDispatcher {
         version.statistics().recordFailure(System.nanoTime() - request.receivedNanos());
       }
       call.finish(response, failure);
+      if (failure == null) {
+        tap(route, request, response);
+      }
     });
     return call;
+  }
+
+  private void tap(VersionRouter.Route route, InferenceRequest request, InferenceResponse response) {
+    for (InferenceTap tap : taps) {
+      try {
+        tap.served(route, request, response);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "inference tap failed: {0}", e.toString());
+      }
+    }
   }
 
   /**

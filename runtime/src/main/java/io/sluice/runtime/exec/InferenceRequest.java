@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
  *     timeout parameter), or {@link #NO_DEADLINE}; a request past it is answered DEADLINE_EXCEEDED unrun
  * @param cancelled true once the client has gone away (a cancelled gRPC call); such a request is dropped
  *     from the queue unrun
+ * @param routingKey the client's sticky routing key ({@code x-sluice-routing-key}), empty when absent
+ * @param versionPin a tester's version pin ({@code x-sluice-version}), empty when absent
  */
 public record InferenceRequest(
     String modelName,
@@ -26,7 +28,9 @@ public record InferenceRequest(
     List<String> outputs,
     long receivedNanos,
     long deadlineNanos,
-    BooleanSupplier cancelled) {
+    BooleanSupplier cancelled,
+    String routingKey,
+    String versionPin) {
 
   /** {@link #deadlineNanos} of a request without a deadline. */
   public static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -40,18 +44,26 @@ public record InferenceRequest(
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
     cancelled = cancelled == null ? NEVER : cancelled;
+    routingKey = routingKey == null ? "" : routingKey;
+    versionPin = versionPin == null ? "" : versionPin;
   }
 
   /** A request without deadline or cancellation. */
   public InferenceRequest(String modelName, String modelVersion, String id, List<Tensor> inputs,
       List<String> outputs, long receivedNanos) {
-    this(modelName, modelVersion, id, inputs, outputs, receivedNanos, NO_DEADLINE, null);
+    this(modelName, modelVersion, id, inputs, outputs, receivedNanos, NO_DEADLINE, null, "", "");
   }
 
   /** This request with a deadline and a cancellation signal. */
   public InferenceRequest withDeadline(long newDeadlineNanos, BooleanSupplier newCancelled) {
     return new InferenceRequest(modelName, modelVersion, id, inputs, outputs, receivedNanos, newDeadlineNanos,
-        newCancelled);
+        newCancelled, routingKey, versionPin);
+  }
+
+  /** This request with a sticky routing key and a version pin (either may be null or empty). */
+  public InferenceRequest withRouting(String newRoutingKey, String newVersionPin) {
+    return new InferenceRequest(modelName, modelVersion, id, inputs, outputs, receivedNanos, deadlineNanos,
+        cancelled, newRoutingKey, newVersionPin);
   }
 
   /** Whether the deadline has passed at {@code nowNanos}. */

@@ -44,6 +44,7 @@ public final class ModelManager implements AutoCloseable {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final RepositoryPoller poller;
   private volatile Map<String, ModelStatus> models = Map.of();
+  private final List<StatusListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Models readiness waits for: those loaded at startup, plus explicit loads, minus explicit unloads. */
   private final Set<String> requiredModels = ConcurrentHashMap.newKeySet();
   private volatile boolean startupComplete;
@@ -350,8 +351,30 @@ public final class ModelManager implements AutoCloseable {
 
   private synchronized void publish(ModelStatus status) {
     Map<String, ModelStatus> next = new HashMap<>(models);
-    next.put(status.name(), status);
+    ModelStatus previous = next.put(status.name(), status);
     models = Map.copyOf(next);
+    for (StatusListener listener : listeners) {
+      try {
+        listener.changed(previous, status);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "model status listener failed: {0}", e.toString());
+      }
+    }
+  }
+
+  /** Told about every published change of a model's status (on a control thread, in order). */
+  @FunctionalInterface
+  public interface StatusListener {
+    /**
+     * @param previous the model's status before, or null for a model seen for the first time
+     * @param current the status just published
+     */
+    void changed(ModelStatus previous, ModelStatus current);
+  }
+
+  /** Adds a listener for status changes; never throws into the lifecycle (failures are logged). */
+  public void addListener(StatusListener listener) {
+    listeners.add(listener);
   }
 
   private static String available(ModelStatus status) {
