@@ -1,0 +1,103 @@
+package io.sluice.gateway.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.gateway.ServerConfig;
+import io.sluice.gateway.SluiceServer;
+import io.sluice.proto.config.ModelParameter;
+import io.sluice.runtime.onnx.SampleRepository;
+import io.sluice.runtime.testing.TestModels;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real traffic over HTTP: a baseline captured from the first requests, a window from the same distribution
+ * (no drift), then a window in which features 1 and 3 are shifted: exactly those two are flagged, and the
+ * report is served by the admin API.
+ */
+class DriftEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WINDOW = 300;
+
+  @TempDir
+  Path repository;
+
+  @Test
+  void exactlyTheShiftedFeaturesAreFlagged() throws Exception {
+    TestModels.writeModel(repository, "m", 1, SampleRepository.classifierModel(1));
+    TestModels.writeConfig(repository, "m", SampleRepository.classifierConfig().toBuilder().setName("m")
+        .clearVersionPolicy()
+        .putParameters("sluice.sample_rate", ModelParameter.newBuilder().setStringValue("1").build())
+        .putParameters("sluice.drift.baseline_samples", ModelParameter.newBuilder().setStringValue("600").build())
+        .putParameters("sluice.drift.window", ModelParameter.newBuilder().setStringValue(Integer.toString(WINDOW)).build())
+        .build());
+    try (SluiceServer server = new SluiceServer(ServerConfig.loopback(repository)).start()) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String infer = "http://127.0.0.1:" + server.httpPort() + "/v2/models/m/infer";
+      String drift = "http://127.0.0.1:" + server.adminPort() + "/admin/v1/models/m/drift";
+      Random random = new Random(42);
+
+      send(client, infer, random, 600, 0);
+      send(client, infer, random, WINDOW, 0);
+      JsonNode steady = await().atMost(Duration.ofSeconds(30))
+          .until(() -> report(client, drift), r -> r != null && r.path("windowsTested").asLong() >= 1);
+      assertThat(steady.path("drifting").asBoolean()).isFalse();
+      assertThat(flagged(steady)).isEmpty();
+
+      send(client, infer, random, WINDOW, 2.0);
+      JsonNode shifted = await().atMost(Duration.ofSeconds(30))
+          .until(() -> report(client, drift), r -> r != null && r.path("windowsTested").asLong() >= 2);
+      assertThat(flagged(shifted)).containsExactly(1, 3);
+      assertThat(shifted.path("drifting").asBoolean()).isTrue();
+      assertThat(shifted.path("model").asText()).isEqualTo("m");
+      assertThat(shifted.path("version").asText()).isEqualTo("1");
+      JsonNode first = shifted.path("features").path(1);
+      assertThat(first.path("test").asText()).isEqualTo("ks");
+      assertThat(first.path("pValue").asDouble()).isLessThan(1e-6);
+      assertThat(first.path("drifted").asBoolean()).isTrue();
+    }
+  }
+
+  /** Sends {@code count} single-row requests, N(0,1) features with {@code shift} added to features 1 and 3. */
+  private static void send(HttpClient client, String url, Random random, int count, double shift) throws Exception {
+    for (int i = 0; i < count; i++) {
+      double[] x = new double[4];
+      for (int f = 0; f < 4; f++) {
+        x[f] = random.nextGaussian() + (f % 2 == 1 ? shift : 0);
+      }
+      String body = "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":["
+          + x[0] + "," + x[1] + "," + x[2] + "," + x[3] + "]}]}";
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url))
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+  }
+
+  private static JsonNode report(HttpClient client, String url) throws Exception {
+    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+  }
+
+  private static List<Integer> flagged(JsonNode report) {
+    List<Integer> indexes = new ArrayList<>();
+    for (JsonNode feature : report.path("features")) {
+      if (feature.path("drifted").asBoolean()) {
+        indexes.add(feature.path("index").asInt());
+      }
+    }
+    return indexes;
+  }
+}
