@@ -32,7 +32,7 @@ public final class VersionLoader {
   private final RuntimeOptions options;
 
   public VersionLoader(RuntimeOptions options) {
-    this.environment = OrtEnvironment.getEnvironment();
+    this.environment = OnnxEnvironment.get();
     this.options = options;
   }
 
