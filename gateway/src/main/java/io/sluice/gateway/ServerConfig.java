@@ -1,6 +1,7 @@
 package io.sluice.gateway;
 
 import io.sluice.gateway.admin.AdminOptions;
+import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.session.RuntimeOptions;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
  * @param lifecycle model control mode, startup models, polling and readiness policy
  * @param admin the admin listener (metrics, latency, operator resources): address, port, bearer tokens
  * @param metrics latency interval and history
+ * @param canary canary traffic and rollouts: state directory (none by default: in memory only), clock, tick
  */
 public record ServerConfig(
     Path modelRepository,
@@ -30,7 +32,8 @@ public record ServerConfig(
     RuntimeOptions runtime,
     LifecycleOptions lifecycle,
     AdminOptions admin,
-    MetricsOptions metrics) {
+    MetricsOptions metrics,
+    CanaryOptions canary) {
 
   /** Default limit on request bodies and gRPC messages: 64 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
@@ -62,6 +65,17 @@ public record ServerConfig(
     if (metrics == null) {
       throw new IllegalArgumentException("metrics: null");
     }
+    if (canary == null) {
+      throw new IllegalArgumentException("canary: null (expected: CanaryOptions, e.g. CanaryOptions.defaults())");
+    }
+  }
+
+  /** A config with the default canary options ({@link CanaryOptions#defaults()}: no state directory). */
+  public ServerConfig(Path modelRepository, String host, int httpPort, int grpcPort, int maxBodyBytes,
+      int exitTimeoutSeconds, RuntimeOptions runtime, LifecycleOptions lifecycle, AdminOptions admin,
+      MetricsOptions metrics) {
+    this(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime, lifecycle, admin,
+        metrics, CanaryOptions.defaults());
   }
 
   /**
@@ -71,31 +85,38 @@ public record ServerConfig(
   public ServerConfig(Path modelRepository, String host, int httpPort, int grpcPort, int maxBodyBytes,
       int exitTimeoutSeconds, RuntimeOptions runtime, LifecycleOptions lifecycle) {
     this(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime, lifecycle,
-        AdminOptions.defaults(), MetricsOptions.defaults());
+        AdminOptions.defaults(), MetricsOptions.defaults(), CanaryOptions.defaults());
   }
 
   /** A config for tests and embedding: loopback, ephemeral ports (admin included), default limits. */
   public static ServerConfig loopback(Path modelRepository) {
     return new ServerConfig(modelRepository, "127.0.0.1", 0, 0, DEFAULT_MAX_BODY_BYTES, 5,
-        RuntimeOptions.defaults(), LifecycleOptions.defaults(), AdminOptions.loopback(), MetricsOptions.defaults());
+        RuntimeOptions.defaults(), LifecycleOptions.defaults(), AdminOptions.loopback(), MetricsOptions.defaults(),
+        CanaryOptions.defaults());
   }
 
   /** This config with other lifecycle options. */
   public ServerConfig withLifecycle(LifecycleOptions newLifecycle) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        newLifecycle, admin, metrics);
+        newLifecycle, admin, metrics, canary);
   }
 
   /** This config with another admin listener. */
   public ServerConfig withAdmin(AdminOptions newAdmin) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        lifecycle, newAdmin, metrics);
+        lifecycle, newAdmin, metrics, canary);
   }
 
   /** This config with other metrics options. */
   public ServerConfig withMetrics(MetricsOptions newMetrics) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        lifecycle, admin, newMetrics);
+        lifecycle, admin, newMetrics, canary);
+  }
+
+  /** This config with other canary options. */
+  public ServerConfig withCanary(CanaryOptions newCanary) {
+    return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
+        lifecycle, admin, metrics, newCanary);
   }
 
   private static void checkPort(String name, int port) {

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.gateway.admin.AdminRoutes;
 import io.sluice.gateway.admin.AdminServer;
+import io.sluice.gateway.canary.CanaryWiring;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.grpc.GrpcFrontEnd;
@@ -12,10 +13,10 @@ import io.sluice.gateway.http.HttpFrontEnd;
 import io.sluice.gateway.http.HttpOptions;
 import io.sluice.gateway.metrics.InferenceMetrics;
 import io.sluice.gateway.metrics.MetricsEndpoints;
+import io.sluice.gateway.metrics.VersionSignals;
 import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.VersionLoader;
-import io.sluice.gateway.core.VersionRouter;
 import io.sluice.gateway.drift.DriftService;
 import io.sluice.gateway.drift.DriftServiceOptions;
 import io.sluice.gateway.drift.DriftWiring;
@@ -25,8 +26,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The whole process minus the command line: model manager, the shared dispatcher, both front ends, the
- * metrics and the admin listener. {@link #start()} binds the listeners first (so liveness answers during
+ * The whole process minus the command line: model manager, the shared dispatcher (with the canary router and
+ * the drift and shadow taps), both front ends, the metrics, drift detection, canary traffic and the admin
+ * listener. {@link #start()} binds the listeners first (so liveness answers during
  * loading), loads the repository, then reports ready. {@link #close()} turns readiness off first, stops the
  * inference listeners and drains the models, then stops the admin listener and the metrics.
  *
@@ -46,24 +48,37 @@ public final class SluiceServer implements AutoCloseable {
   private final AdminRoutes adminRoutes = new AdminRoutes();
   private final AdminServer admin;
   private final DriftService drift;
+  private final CanaryWiring canary;
   private volatile boolean accepting = true;
 
   public SluiceServer(ServerConfig config) throws IOException {
     this.config = config;
     this.models = new ModelManager(new ModelRepository(config.modelRepository()),
         new VersionLoader(config.runtime()), config.lifecycle());
-    this.metrics = new InferenceMetrics(models, registry, config.metrics());
-    this.drift = new DriftService(DriftServiceOptions.defaults(), Clock.systemUTC());
+    DriftService driftService = new DriftService(DriftServiceOptions.defaults(), Clock.systemUTC());
+    this.drift = driftService;
+    VersionSignals signals = new VersionSignals(config.canary().clock(),
+        (model, version) -> driftService.driftScore(model, Long.toString(version)));
+    this.metrics = new InferenceMetrics(models, registry, config.metrics(), signals);
     DriftWiring driftWiring = new DriftWiring(drift, config.modelRepository().toAbsolutePath());
     models.addListener(driftWiring);
     metrics.bind(driftWiring);
-    // Canary weights and rollout state: bind their MeterBinders to metrics here.
+    try {
+      this.canary = new CanaryWiring(models, config.canary(), signals);
+    } catch (IOException | RuntimeException e) {
+      drift.close();
+      metrics.close();
+      models.close(1);
+      throw e;
+    }
+    models.addListener(canary);
+    metrics.bind(canary);
     MetricsEndpoints.register(adminRoutes, metrics, registry);
     driftWiring.register(adminRoutes);
-    // Canary traffic/rollout/audit resources: add them to adminRoutes here.
+    canary.register(adminRoutes);
     this.admin = new AdminServer(config.admin(), adminRoutes);
-    InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, VersionRouter.direct(models),
-        List.of(driftWiring));
+    InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canary.router(),
+        List.of(driftWiring, canary.shadowTap(), canary.outputCheck()));
     ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
     HttpOptions httpOptions = HttpOptions.defaults(config.host(), config.httpPort());
     this.http = new HttpFrontEnd(new HttpOptions(httpOptions.host(), httpOptions.port(), config.maxBodyBytes(),
@@ -87,11 +102,13 @@ public final class SluiceServer implements AutoCloseable {
       http.close(0);
       grpc.close(0);
       admin.close();
+      canary.close();
       metrics.close();
       throw e;
     }
     metrics.start();
     models.start();
+    canary.start();
     metrics.refresh();
     grpc.setServing(models.ready());
     return this;
@@ -137,6 +154,7 @@ public final class SluiceServer implements AutoCloseable {
     CompletableFuture<Void> httpClosed = CompletableFuture.runAsync(() -> http.close(drainMillis));
     CompletableFuture<Void> grpcClosed = CompletableFuture.runAsync(() -> grpc.close(drainMillis));
     CompletableFuture.allOf(httpClosed, grpcClosed).join();
+    canary.close();
     long left = drainMillis - (System.nanoTime() - start) / 1_000_000;
     models.close(Math.max(1, left));
     drift.close();
@@ -148,5 +166,10 @@ public final class SluiceServer implements AutoCloseable {
   /** Drift detection over sampled inputs (reports, scores for the canary gates). */
   public DriftService drift() {
     return drift;
+  }
+
+  /** Canary traffic and rollouts: the canary service, its measurements, and a manual {@code tick()}. */
+  public CanaryWiring canary() {
+    return canary;
   }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.sluice.gateway.ServerConfig;
 import io.sluice.gateway.SluiceServer;
 import io.sluice.gateway.admin.AdminOptions;
+import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
@@ -104,6 +105,12 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int latencyIntervalSeconds;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Directory where canary traffic policies and rollouts (canary/<model>.json, written atomically) "
+          + "and the audit trail (audit.jsonl) survive restarts; created when missing. Default: none, so they "
+          + "are kept in memory only and lost on restart.")
+  Path stateDir;
+
   @Option(names = "--exit-timeout-secs", defaultValue = "30",
       description = "On shutdown, how long in-flight requests may finish (default: ${DEFAULT-VALUE}).")
   int exitTimeoutSeconds;
@@ -127,15 +134,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     AdminOptions admin;
     MetricsOptions metrics;
+    CanaryOptions canary;
     try {
       admin = new AdminOptions(adminHost, adminPort, adminTokenFile);
       metrics = MetricsOptions.ofIntervalSeconds(latencyIntervalSeconds);
+      canary = CanaryOptions.ofStateDir(stateDir);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     ServerConfig config = new ServerConfig(repository, host, httpPort, grpcPort, maxBodyBytes,
         exitTimeoutSeconds, new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device), lifecycle,
-        admin, metrics);
+        admin, metrics, canary);
     SluiceServer server = new SluiceServer(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -149,6 +158,12 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("gRPC listening on " + host + ":" + server.grpcPort());
     System.out.println("admin listening on " + adminHost + ":" + server.adminPort()
         + (adminTokenFile == null ? "" : " (bearer token required)"));
+    System.out.println(canary.stateDir() == null
+        ? "canary state: in memory only (no --state-dir)"
+        : "canary state: " + canary.stateDir() + " (audit " + canary.auditFile() + ")");
+    for (String warning : server.canary().service().startupWarnings()) {
+      System.out.println("canary state warning: " + warning);
+    }
     for (ModelStatus status : server.models().models()) {
       if (status.ready()) {
         StringBuilder versions = new StringBuilder();

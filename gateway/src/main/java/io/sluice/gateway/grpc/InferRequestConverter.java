@@ -31,6 +31,16 @@ final class InferRequestConverter {
    * @throws InferenceException INVALID_ARGUMENT naming the input and what was expected
    */
   static InferenceRequest convert(ModelInferRequest request, long receivedNanos) {
+    return convert(request, receivedNanos, null);
+  }
+
+  /**
+   * As above, with the canary routing hints of the call's metadata.
+   *
+   * @param routing the call's {@code x-sluice-routing-key} and {@code x-sluice-version}, or null for none
+   */
+  static InferenceRequest convert(ModelInferRequest request, long receivedNanos,
+      InferenceGrpcService.Routing routing) {
     int inputCount = request.getInputsCount();
     int rawCount = request.getRawInputContentsCount();
     if (rawCount > 0 && rawCount != inputCount) {
@@ -63,7 +73,8 @@ final class InferRequestConverter {
       outputs.add(request.getOutputs(i).getName());
     }
     return new InferenceRequest(request.getModelName(), request.getModelVersion(), request.getId(), inputs,
-        outputs, receivedNanos);
+        outputs, receivedNanos, InferenceRequest.NO_DEADLINE, null, routing == null ? null : routing.key(),
+        routing == null ? null : routing.pin());
   }
 
   private static long[] shape(InferInputTensor input) {

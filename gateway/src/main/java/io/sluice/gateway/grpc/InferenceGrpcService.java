@@ -1,8 +1,17 @@
 package io.sluice.gateway.grpc;
 
+import io.grpc.BindableService;
 import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.sluice.canary.routing.Router;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.Outcome;
@@ -40,16 +49,53 @@ import java.util.concurrent.CompletableFuture;
  * The {@code inference.GRPCInferenceService} rpcs: health, metadata, config and statistics answered from
  * {@link ServerQueries}; {@code ModelInfer} and {@code ModelStreamInfer} decoded, handed to the shared
  * {@link InferenceDispatcher} and answered from the returned future; the repository rpcs through
- * {@link io.sluice.gateway.core.RepositoryControl}. Shared memory, trace and log rpcs are left to the base class:
- * UNIMPLEMENTED.
+ * {@link io.sluice.gateway.core.RepositoryControl}. Shared memory, trace and log rpcs are left to the generated
+ * interface's defaults: UNIMPLEMENTED.
+ *
+ * <p>Canary routing hints come from the call's metadata: {@code x-sluice-routing-key} (the sticky routing key)
+ * and {@code x-sluice-version} (a tester's version pin), for {@code ModelInfer} and for every request of a
+ * {@code ModelStreamInfer} call. {@link #bindService()} wraps the service in an interceptor that puts them
+ * into the call's {@link Context} (only when present), whatever server the service is added to.
  *
  * <p>Threading: methods run on the server's call executor and only decode and encode; inference runs on the
  * model's workers, whose completion writes the response. Calls whose deadline has passed before dispatch are
  * answered DEADLINE_EXCEEDED without running the model; cancelled calls are never written to. Works on any
  * transport, including grpc-java's in-process one.
  */
-public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncService, BindableService {
   private static final Runnable IGNORE_CANCEL = () -> { };
+
+  /** The sticky routing key metadata. */
+  static final Metadata.Key<String> ROUTING_KEY =
+      Metadata.Key.of(Router.ROUTING_KEY_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+  /** The version pin metadata. */
+  static final Metadata.Key<String> VERSION_PIN =
+      Metadata.Key.of(Router.PIN_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+  /** The routing hints of the current call, or null when it sent none. */
+  static final Context.Key<Routing> ROUTING = Context.key("sluice-routing");
+
+  /**
+   * A call's canary routing hints.
+   *
+   * @param key the {@code x-sluice-routing-key} metadata, or null
+   * @param pin the {@code x-sluice-version} metadata, or null
+   */
+  record Routing(String key, String pin) {}
+
+  /** Copies the routing metadata into the call's context; calls without it pass through untouched. */
+  private static final ServerInterceptor ROUTING_METADATA = new ServerInterceptor() {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      String key = headers.get(ROUTING_KEY);
+      String pin = headers.get(VERSION_PIN);
+      if (key == null && pin == null) {
+        return next.startCall(call, headers);
+      }
+      return Contexts.interceptCall(Context.current().withValue(ROUTING, new Routing(key, pin)), call, headers,
+          next);
+    }
+  };
 
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
@@ -57,6 +103,16 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
   public InferenceGrpcService(InferenceDispatcher dispatcher, ServerQueries queries) {
     this.dispatcher = dispatcher;
     this.queries = queries;
+  }
+
+  /**
+   * The service with the routing-metadata interceptor in front of every method (the generated base class's
+   * {@code bindService} is final, so this implements the generated {@code AsyncService} directly; rpcs not
+   * overridden here answer UNIMPLEMENTED as before).
+   */
+  @Override
+  public ServerServiceDefinition bindService() {
+    return ServerInterceptors.intercept(GRPCInferenceServiceGrpc.bindService(this), ROUTING_METADATA);
   }
 
   @Override
@@ -155,7 +211,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     call.setOnCancelHandler(IGNORE_CANCEL);
     InferenceRequest inference;
     try {
-      inference = InferRequestConverter.convert(request, received);
+      inference = InferRequestConverter.convert(request, received, ROUTING.get());
       if (call.isCancelled()) {
         dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.CANCELLED);
         return;

@@ -43,6 +43,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
 
   private final InferenceDispatcher dispatcher;
   private final ServerCallStreamObserver<ModelStreamInferResponse> call;
+  /** The call's context: its deadline, and its canary routing hints ({@link InferenceGrpcService#ROUTING}). */
   private final Context context;
   private final Object lock = new Object();
   // Guarded by lock.
@@ -80,7 +81,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     String version = request.getModelVersion();
     InferenceRequest inference;
     try {
-      inference = InferRequestConverter.convert(request, received);
+      inference = InferRequestConverter.convert(request, received, InferenceGrpcService.ROUTING.get(context));
       if (call.isCancelled()) {
         dispatcher.reject(model, Protocol.GRPC, received, Outcome.CANCELLED);
         answer(null, null, null);

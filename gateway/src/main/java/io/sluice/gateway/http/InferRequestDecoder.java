@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.sluice.canary.routing.Router;
 import io.sluice.runtime.exec.ErrorCode;
 import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
@@ -34,16 +35,25 @@ import java.util.List;
  * request's {@link ByteBuf} may be released as soon as this returns. {@code N = 0} (a body holding one raw
  * tensor and no JSON) is rejected: it would need the model's signature to name and shape the input.
  *
+ * <p>Canary routing hints travel in headers: {@value #ROUTING_KEY_HEADER} (the sticky routing key) and
+ * {@value #VERSION_PIN_HEADER} (a tester's version pin); both are copied into the request as sent and
+ * interpreted by the version router.
+ *
  * <p>Stateless and thread-safe. Names and datatypes are checked against the model later, by the dispatcher.
  */
 final class InferRequestDecoder {
   /** The binary tensor extension's header (names are case-insensitive). */
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+  /** The sticky routing key header. */
+  static final String ROUTING_KEY_HEADER = Router.ROUTING_KEY_HEADER;
+  /** The version pin header. */
+  static final String VERSION_PIN_HEADER = Router.PIN_HEADER;
 
   private InferRequestDecoder() {}
 
   /**
-   * @param headers the request's headers ({@value #HEADER_LENGTH} is read from them)
+   * @param headers the request's headers ({@value #HEADER_LENGTH}, {@value #ROUTING_KEY_HEADER} and
+   *     {@value #VERSION_PIN_HEADER} are read from them)
    * @param body the request body, read from its reader index; not released here
    * @param receivedNanos {@link System#nanoTime()} when the request head arrived
    * @throws InferenceException INVALID_ARGUMENT (or UNIMPLEMENTED for unsupported extensions) with a message
@@ -78,7 +88,8 @@ final class InferRequestDecoder {
       binary.add(flag == null ? fields.binaryByDefault : flag);
     }
     InferenceRequest request = new InferenceRequest(model, version, fields.id, tensors, fields.outputNames,
-        receivedNanos);
+        receivedNanos, InferenceRequest.NO_DEADLINE, null, headers.get(ROUTING_KEY_HEADER),
+        headers.get(VERSION_PIN_HEADER));
     return new DecodedInferRequest(request, fields.idPresent, fields.binaryByDefault, binary);
   }
 

@@ -81,6 +81,7 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(InferenceMetrics.class.getName());
 
   private final ModelManager models;
+  private final VersionSignals signals;
   private final MeterRegistry registry;
   private final MetricsOptions options;
   private final LatencyRecorders latency;
@@ -99,7 +100,19 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
    * Registers the process-wide meters in {@code registry} right away; model meters follow as models load.
    */
   public InferenceMetrics(ModelManager models, MeterRegistry registry, MetricsOptions options) {
+    this(models, registry, options, null);
+  }
+
+  /**
+   * As above, also feeding every version's requests into {@code signals} (the canary's windowed
+   * measurements), through the same per-request recorder call.
+   *
+   * @param signals the canary signals, or null for none
+   */
+  public InferenceMetrics(ModelManager models, MeterRegistry registry, MetricsOptions options,
+      VersionSignals signals) {
     this.models = models;
+    this.signals = signals;
     this.registry = registry;
     this.options = options;
     this.latency = new LatencyRecorders(options.historyIntervals(), System::currentTimeMillis);
@@ -251,6 +264,7 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
   }
 
   private VersionMeters versionMeters(String model, String version) {
+    SignalHistory history = signals == null ? null : signals.history(model, Long.parseLong(version));
     ServedMeters[] byProtocol = new ServedMeters[Protocol.values().length];
     for (Protocol protocol : Protocol.values()) {
       Tags tags = Tags.of("model", model, "version", version, "protocol", protocol.tag());
@@ -260,7 +274,7 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
           .serviceLevelObjectives(LATENCY_SLOS.toArray(new Duration[0]))
           .register(registry);
       byProtocol[protocol.ordinal()] = new ServedMeters(requestCounters(tags), timer,
-          latency.create(model, version, protocol), errors);
+          latency.create(model, version, protocol), errors, history);
     }
     VersionMeters meters = new VersionMeters(model, version, byProtocol);
     Tags tags = Tags.of("model", model, "version", version);
