@@ -217,6 +217,8 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
         return;
       }
       GrpcFailures.checkDeadline(Context.current());
+      // The schedulers drop a queued request unrun once its deadline passes or its caller is gone.
+      inference = inference.withDeadline(deadlineNanos(Context.current(), received), call::isCancelled);
     } catch (RuntimeException e) {
       dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.of(e));
       call.onError(GrpcFailures.toStatusException(e));
@@ -224,6 +226,15 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
     }
     InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
     result.whenComplete((response, failure) -> complete(call, result, response, failure));
+  }
+
+  /** The call's deadline on the {@link System#nanoTime()} clock, or {@link InferenceRequest#NO_DEADLINE}. */
+  static long deadlineNanos(Context context, long now) {
+    io.grpc.Deadline deadline = context.getDeadline();
+    if (deadline == null) {
+      return InferenceRequest.NO_DEADLINE;
+    }
+    return now + deadline.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /**
