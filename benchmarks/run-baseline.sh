@@ -159,11 +159,39 @@ GRPC_BYTES=$(sed -n 's/.*infer response \([0-9]*\) bytes.*/\1/p' "$OUTPUT/echo-g
   echo "Load average before the run: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } >"$OUTPUT/machine.txt"
 
-# runs sluice-bench (or the in-process ORT loop) for one cell; a failed cell is reported, not fatal
+TICKS=$(getconf CLK_TCK)
+CORES=$(nproc)
+
+# CPU seconds the whole machine has been busy (user, nice, system, irq, softirq in /proc/stat)
+machine_cpu() {
+  awk -v hz="$TICKS" '/^cpu / { printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / hz }' /proc/stat
+}
+
+# sets OWN_CPU: CPU seconds of this script's processes, the running servers plus every finished child (the
+# clients); not called in a subshell, as `times` reports the calling shell's children
+own_cpu() {
+  local pid ticks=0
+  for pid in "${PIDS[@]}"; do
+    if [[ -r "/proc/$pid/stat" ]]; then
+      ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    fi
+  done
+  times >"$OUTPUT/.times"
+  OWN_CPU=$(awk -v hz="$TICKS" -v servers="$ticks" 'NR == 2 {
+      split($1, user, /[ms]/); split($2, sys, /[ms]/)
+      printf "%.2f\n", servers / hz + user[1] * 60 + user[2] + sys[1] * 60 + sys[2] }' "$OUTPUT/.times")
+}
+
+# runs sluice-bench (or the in-process ORT loop) for one cell; a failed cell is reported, not fatal. Also
+# writes other-cpu: the share of the machine's CPUs that other processes used meanwhile (shared machines)
 measure() {
   local row="$1" concurrency="$2" target="${3:-}" status=0
-  local dir="$OUTPUT/$row/c$concurrency"
+  local dir="$OUTPUT/$row/c$concurrency" machine_before own_before started
   echo "run-baseline: $row at concurrency $concurrency" >&2
+  machine_before=$(machine_cpu)
+  own_cpu
+  own_before=$OWN_CPU
+  started=$(date +%s.%N)
   if [[ "$row" == ort ]]; then
     $JAVA -cp "$JMH_JAR" io.sluice.benchmarks.baseline.OrtBaseline --model "$MODEL_FILE" \
       --concurrency "$concurrency" --duration "$DURATION" --warmup "$WARMUP" --output "$dir" \
@@ -176,6 +204,12 @@ measure() {
   if [[ $status -ne 0 ]]; then
     echo "run-baseline: $row at concurrency $concurrency exited $status; see $OUTPUT/$row-c$concurrency.log" >&2
   fi
+  own_cpu
+  mkdir -p "$dir"
+  awk -v m0="$machine_before" -v m1="$(machine_cpu)" -v o0="$own_before" -v o1="$OWN_CPU" -v t0="$started" \
+    -v t1="$(date +%s.%N)" -v cores="$CORES" 'BEGIN {
+      share = ((m1 - m0) - (o1 - o0)) / ((t1 - t0) * cores)
+      printf "%.3f\n", share < 0 ? 0 : share }' >"$dir/other-cpu"
 }
 
 for concurrency in 1 "$SATURATION"; do

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * missing) and prints the section.
  *
  * <p>Results layout: {@code RESULTS/<row>/c<C>/summary.json} for the rows {@link Row#values()} and the
- * concurrencies 1 and {@code --saturation}.
+ * concurrencies 1 and {@code --saturation}; next to each, optionally, {@code other-cpu}: the share of the CPUs
+ * that other processes used during the cell (cells over {@value #OTHER_CPU_LIMIT} are flagged).
  */
 @Command(name = "baseline-report", mixinStandardHelpOptions = true,
     description = "Renders the baseline comparison table and writes it into docs/BENCHMARKS.md.")
@@ -35,18 +36,20 @@ public final class BaselineReport implements Callable<Integer> {
 
   /** The rows of the table and their result directories. */
   enum Row {
-    ORT("ort", "In-process ONNX Runtime (compute floor)"),
-    HTTP_ECHO("http-echo", "HTTP echo (transport floor)"),
-    GRPC_ECHO("grpc-echo", "gRPC echo (transport floor)"),
-    SLUICE_HTTP("sluice-http", "Sluice HTTP (JSON)"),
-    SLUICE_GRPC("sluice-grpc", "Sluice gRPC (raw contents)");
+    ORT("ort", "In-process ONNX Runtime (compute floor)", "ORT"),
+    HTTP_ECHO("http-echo", "HTTP echo (transport floor)", "HTTP echo"),
+    GRPC_ECHO("grpc-echo", "gRPC echo (transport floor)", "gRPC echo"),
+    SLUICE_HTTP("sluice-http", "Sluice HTTP (JSON)", "Sluice HTTP"),
+    SLUICE_GRPC("sluice-grpc", "Sluice gRPC (raw contents)", "Sluice gRPC");
 
     final String directory;
     final String title;
+    final String shortTitle;
 
-    Row(String directory, String title) {
+    Row(String directory, String title, String shortTitle) {
       this.directory = directory;
       this.title = title;
+      this.shortTitle = shortTitle;
     }
   }
 
@@ -69,15 +72,35 @@ public final class BaselineReport implements Callable<Integer> {
   @Option(names = "--doc", paramLabel = "FILE", description = "Markdown file whose marked section to replace.")
   Path doc;
 
-  /** One cell of the table: a run's figures, or null values when the run is missing. */
-  record Cell(double p50, double p99, double throughput, long errors, boolean keptUp) {
-    static Cell read(Path summary) throws IOException {
+  /** Share of the CPUs other processes may use during a cell before the cell is flagged. */
+  static final double OTHER_CPU_LIMIT = 0.10;
+
+  /**
+   * One cell of the table: a run's figures.
+   *
+   * @param otherCpu the share of the machine's CPUs other processes used during the cell (its directory's
+   *     {@code other-cpu} file), or NaN when unknown
+   */
+  record Cell(double p50, double p99, double throughput, long errors, boolean keptUp, double otherCpu) {
+
+    /** The cell in {@code directory}, or null when it holds no {@code summary.json}. */
+    static Cell read(Path directory) throws IOException {
+      Path summary = directory.resolve("summary.json");
       if (!Files.isRegularFile(summary)) {
         return null;
       }
       JsonNode node = JSON.readTree(summary.toFile());
+      Path other = directory.resolve("other-cpu");
+      double otherCpu = Double.NaN;
+      if (Files.isRegularFile(other)) {
+        try {
+          otherCpu = Double.parseDouble(Files.readString(other, StandardCharsets.UTF_8).strip());
+        } catch (NumberFormatException e) {
+          otherCpu = Double.NaN;
+        }
+      }
       return new Cell(node.path("p50").asDouble(), node.path("p99").asDouble(), node.path("throughput").asDouble(),
-          node.path("errors").asLong(), node.path("clientKeptUp").asBoolean(true));
+          node.path("errors").asLong(), node.path("clientKeptUp").asBoolean(true), otherCpu);
     }
   }
 
@@ -102,9 +125,8 @@ public final class BaselineReport implements Callable<Integer> {
       throws IOException {
     Cell[][] cells = new Cell[Row.values().length][2];
     for (Row row : Row.values()) {
-      cells[row.ordinal()][0] = Cell.read(results.resolve(row.directory).resolve("c1").resolve("summary.json"));
-      cells[row.ordinal()][1] = Cell.read(results.resolve(row.directory).resolve("c" + saturation)
-          .resolve("summary.json"));
+      cells[row.ordinal()][0] = Cell.read(results.resolve(row.directory).resolve("c1"));
+      cells[row.ordinal()][1] = Cell.read(results.resolve(row.directory).resolve("c" + saturation));
     }
     StringBuilder out = new StringBuilder();
     out.append(BEGIN).append('\n');
@@ -139,6 +161,11 @@ public final class BaselineReport implements Callable<Integer> {
           .append(" |\n");
     }
     out.append('\n');
+    String otherCpu = otherCpu(cells);
+    if (!otherCpu.isEmpty()) {
+      out.append("Share of the CPUs other processes used during each cell (c=1 / ").append(sat).append("): ")
+          .append(otherCpu).append(".\n\n");
+    }
     Cell ort1 = cells[Row.ORT.ordinal()][0];
     Cell ortN = cells[Row.ORT.ordinal()][1];
     out.append("Sluice against its floors (same run):\n\n");
@@ -231,10 +258,32 @@ public final class BaselineReport implements Callable<Integer> {
           warnings.add(where + ": " + cell.errors() + " errors");
         } else if (!cell.keptUp()) {
           warnings.add(where + ": the load generator could not keep up");
+        } else if (cell.otherCpu() > OTHER_CPU_LIMIT) {
+          warnings.add(where + ": other processes used " + percent(cell.otherCpu()) + " of the CPUs");
         }
       }
     }
     return warnings;
+  }
+
+  /** {@code ORT 1% / 3%, HTTP echo ...}, or empty when no cell knows its share. */
+  private static String otherCpu(Cell[][] cells) {
+    StringBuilder line = new StringBuilder();
+    boolean known = false;
+    for (Row row : Row.values()) {
+      line.append(line.length() == 0 ? "" : ", ").append(row.shortTitle);
+      for (int column = 0; column < 2; column++) {
+        Cell cell = cells[row.ordinal()][column];
+        boolean measured = cell != null && !Double.isNaN(cell.otherCpu());
+        known |= measured;
+        line.append(column == 0 ? " " : " / ").append(measured ? percent(cell.otherCpu()) : "?");
+      }
+    }
+    return known ? line.toString() : "";
+  }
+
+  private static String percent(double share) {
+    return String.format(Locale.ROOT, "%.0f%%", share * 100);
   }
 
   private static String micros(double value) {

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.SplittableRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -28,8 +30,16 @@ final class Fixtures {
   static final String INPUT = "features";
 
   private static final JsonFactory JSON = new JsonFactory();
+  /** Keeps model loading's INFO lines out of JMH's output; held so the setting is not collected. */
+  private static final Logger SLUICE_LOG = quiet();
 
   private Fixtures() {}
+
+  private static Logger quiet() {
+    Logger logger = Logger.getLogger("io.sluice");
+    logger.setLevel(Level.WARNING);
+    return logger;
+  }
 
   /** {@code count} pseudo-random values in [-1, 1), the same for the same seed. */
   static float[] values(int count, long seed) {

@@ -54,19 +54,24 @@ class BaselineReportTest {
     // bound = 1 / (1/10000 + 1/40000) = 8000 req/s
     assertThat(section).contains("2.14x (600 vs 280 µs, +320 µs)", "0.50x (4000 vs 8000 req/s)");
     assertThat(section).contains("| c=16 throughput: Sluice / echo | 0.40x | 0.40x |");
-    assertThat(section).doesNotContain("Not clean");
+    assertThat(section).doesNotContain("Not clean", "other processes");
   }
 
   @Test
-  void marksMissingAndFailedCells() throws IOException {
+  void marksMissingAndFailedCellsAndCellsThatSharedTheCpus() throws IOException {
     allRows();
     summary("sluice-grpc", 16, 4_000, 10_000, 3_200, 7);
     Files.delete(temp.resolve("grpc-echo").resolve("c1").resolve("summary.json"));
+    Files.writeString(temp.resolve("ort").resolve("c1").resolve("other-cpu"), "0.012\n");
+    Files.writeString(temp.resolve("http-echo").resolve("c16").resolve("other-cpu"), "0.25\n");
 
     String section = BaselineReport.render(temp, 16, List.of(), "x", "");
 
     assertThat(section).contains("| gRPC echo (transport floor) | n/a | n/a | n/a | 8000 |",
-        "- gRPC echo (transport floor) at c=1: no result", "- Sluice gRPC (raw contents) at c=16: 7 errors");
+        "- gRPC echo (transport floor) at c=1: no result", "- Sluice gRPC (raw contents) at c=16: 7 errors",
+        "- HTTP echo (transport floor) at c=16: other processes used 25% of the CPUs",
+        "(c=1 / c=16): ORT 1% / ?, HTTP echo ? / 25%, gRPC echo ? / ?,");
+    assertThat(section).doesNotContain("In-process ONNX Runtime (compute floor) at c=1");
   }
 
   @Test
