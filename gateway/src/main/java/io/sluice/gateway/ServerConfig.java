@@ -5,6 +5,7 @@ import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.session.RuntimeOptions;
+import io.sluice.gateway.drift.DriftServiceOptions;
 import java.nio.file.Path;
 
 /**
@@ -21,6 +22,7 @@ import java.nio.file.Path;
  * @param admin the admin listener (metrics, latency, operator resources): address, port, bearer tokens
  * @param metrics latency interval and history
  * @param canary canary traffic and rollouts: state directory (none by default: in memory only), clock, tick
+ * @param drift input sampling and drift detection: sample queue bounds, optional payload log
  */
 public record ServerConfig(
     Path modelRepository,
@@ -33,12 +35,16 @@ public record ServerConfig(
     LifecycleOptions lifecycle,
     AdminOptions admin,
     MetricsOptions metrics,
-    CanaryOptions canary) {
+    CanaryOptions canary,
+    DriftServiceOptions drift) {
 
   /** Default limit on request bodies and gRPC messages: 64 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
 
   public ServerConfig {
+    if (drift == null) {
+      throw new IllegalArgumentException("drift: null");
+    }
     if (modelRepository == null) {
       throw new IllegalArgumentException("modelRepository: null (expected: a directory)");
     }
@@ -78,6 +84,14 @@ public record ServerConfig(
         metrics, CanaryOptions.defaults());
   }
 
+  /** A config with the default drift options (no payload log). */
+  public ServerConfig(Path modelRepository, String host, int httpPort, int grpcPort, int maxBodyBytes,
+      int exitTimeoutSeconds, RuntimeOptions runtime, LifecycleOptions lifecycle, AdminOptions admin,
+      MetricsOptions metrics, CanaryOptions canary) {
+    this(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime, lifecycle, admin,
+        metrics, canary, DriftServiceOptions.defaults());
+  }
+
   /**
    * A config with the default admin listener ({@link AdminOptions#defaults()}: 127.0.0.1:8002, no token) and
    * default metrics.
@@ -98,25 +112,31 @@ public record ServerConfig(
   /** This config with other lifecycle options. */
   public ServerConfig withLifecycle(LifecycleOptions newLifecycle) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        newLifecycle, admin, metrics, canary);
+        newLifecycle, admin, metrics, canary, drift);
   }
 
   /** This config with another admin listener. */
   public ServerConfig withAdmin(AdminOptions newAdmin) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        lifecycle, newAdmin, metrics, canary);
+        lifecycle, newAdmin, metrics, canary, drift);
   }
 
   /** This config with other metrics options. */
   public ServerConfig withMetrics(MetricsOptions newMetrics) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        lifecycle, admin, newMetrics, canary);
+        lifecycle, admin, newMetrics, canary, drift);
   }
 
   /** This config with other canary options. */
   public ServerConfig withCanary(CanaryOptions newCanary) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
-        lifecycle, admin, metrics, newCanary);
+        lifecycle, admin, metrics, newCanary, drift);
+  }
+
+  /** This config with other drift options (payload log, sample queue). */
+  public ServerConfig withDrift(DriftServiceOptions newDrift) {
+    return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
+        lifecycle, admin, metrics, canary, newDrift);
   }
 
   private static void checkPort(String name, int port) {

@@ -55,7 +55,7 @@ public final class SluiceServer implements AutoCloseable {
     this.config = config;
     this.models = new ModelManager(new ModelRepository(config.modelRepository()),
         new VersionLoader(config.runtime()), config.lifecycle());
-    DriftService driftService = new DriftService(DriftServiceOptions.defaults(), Clock.systemUTC());
+    DriftService driftService = new DriftService(config.drift(), Clock.systemUTC());
     this.drift = driftService;
     VersionSignals signals = new VersionSignals(config.canary().clock(),
         (model, version) -> driftService.driftScore(model, Long.toString(version)));

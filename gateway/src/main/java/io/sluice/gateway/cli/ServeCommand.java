@@ -3,6 +3,7 @@ package io.sluice.gateway.cli;
 import ai.onnxruntime.OrtEnvironment;
 import io.sluice.gateway.ServerConfig;
 import io.sluice.gateway.SluiceServer;
+import io.sluice.gateway.drift.DriftServiceOptions;
 import io.sluice.gateway.admin.AdminOptions;
 import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
@@ -111,6 +112,19 @@ final class ServeCommand implements Callable<Integer> {
           + "are kept in memory only and lost on restart.")
   Path stateDir;
 
+  @Option(names = "--payload-log-dir", paramLabel = "DIR",
+      description = "Append sampled inputs and outputs (models with sluice.sample_rate) as JSON lines here, "
+          + "rotated by size (default: no payload log).")
+  Path payloadLogDir;
+
+  @Option(names = "--payload-log-max-mb", defaultValue = "64",
+      description = "Size at which the payload log rotates, in MiB (default: ${DEFAULT-VALUE}).")
+  long payloadLogMaxMegabytes;
+
+  @Option(names = "--payload-log-max-files", defaultValue = "5",
+      description = "Payload log files kept, the current one included (default: ${DEFAULT-VALUE}).")
+  int payloadLogMaxFiles;
+
   @Option(names = "--exit-timeout-secs", defaultValue = "30",
       description = "On shutdown, how long in-flight requests may finish (default: ${DEFAULT-VALUE}).")
   int exitTimeoutSeconds;
@@ -142,9 +156,12 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    DriftServiceOptions drift = payloadLogDir == null ? DriftServiceOptions.defaults()
+        : DriftServiceOptions.builder().payloadLog(payloadLogDir, payloadLogMaxMegabytes << 20, payloadLogMaxFiles)
+            .build();
     ServerConfig config = new ServerConfig(repository, host, httpPort, grpcPort, maxBodyBytes,
         exitTimeoutSeconds, new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device), lifecycle,
-        admin, metrics, canary);
+        admin, metrics, canary, drift);
     SluiceServer server = new SluiceServer(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

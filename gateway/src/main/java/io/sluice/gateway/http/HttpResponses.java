@@ -41,6 +41,8 @@ final class HttpResponses {
           .maxStringLength(Integer.MAX_VALUE)
           .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      // Jackson's fast double parser: about 2x faster FP32/FP64 decoding with far less garbage (JMH).
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
       .build();
 
