@@ -8,16 +8,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN="${1:-10}"
 CLIENTS="${2:-16}"
 
-[ -f gateway/target/sluice.jar ] || mvn -B -q package -DskipTests -pl gateway -am
-[ -f benchmarks/target/sluice-bench.jar ] || mvn -B -q package -DskipTests -pl benchmarks -am
-
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source benchmarks/lib/serve.sh
 
 cat > "$WORK/WriteModels.java" <<'JAVA'
 import com.google.protobuf.TextFormat;
@@ -43,19 +34,9 @@ public class WriteModels {
   }
 }
 JAVA
-java -cp gateway/target/sluice.jar "$WORK/WriteModels.java" "$WORK/repo"
+write_models "$WORK/WriteModels.java" "$WORK/repo"
+start_sluice "$WORK/repo"
 
-PORTS=$(python3 -c 'import socket
-s=[socket.socket() for _ in range(3)]
-[x.bind(("127.0.0.1",0)) for x in s]
-print(" ".join(str(x.getsockname()[1]) for x in s))')
-read -r HTTP GRPC ADMIN <<< "$PORTS"
-java -jar gateway/target/sluice.jar serve --model-repository "$WORK/repo" --host 127.0.0.1 \
-  --http-port "$HTTP" --grpc-port "$GRPC" --admin-port "$ADMIN" > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$HTTP/v2/health/ready" > /dev/null && break; sleep 0.5; done
-
-field() { python3 -c "import json; print(json.load(open('$WORK/$1/summary.json'))['$2'])"; }
 # Round 0 warms the server up (discarded); then alternate plain/sampled twice so drift in machine load
 # affects both equally.
 for round in 0 1 2; do

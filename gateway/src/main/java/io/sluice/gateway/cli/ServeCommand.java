@@ -1,6 +1,5 @@
 package io.sluice.gateway.cli;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.sluice.gateway.ServerConfig;
 import io.sluice.gateway.SluiceServer;
 import io.sluice.gateway.drift.DriftServiceOptions;
@@ -12,6 +11,7 @@ import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelStatus;
 import io.sluice.runtime.onnx.SampleRepository;
 import io.sluice.runtime.session.ModelVersion;
+import io.sluice.runtime.session.OnnxEnvironment;
 import io.sluice.runtime.session.RuntimeOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,7 +135,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    initializeOnnxRuntime();
+    // Before anything touches ONNX Runtime: its native init needs a large thread stack (see OnnxEnvironment).
+    OnnxEnvironment.get();
     Path repository = resolveRepository();
     int concurrency = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
     ControlMode mode = parseMode(controlMode);
@@ -195,27 +196,6 @@ final class ServeCommand implements Callable<Integer> {
     serving = true;
     stopped.await();
     return 0;
-  }
-
-  /**
-   * Initializes ONNX Runtime's environment on a thread with an 8 MiB stack. Its native initialization needs
-   * more than the JVM's default 1 MiB thread stack (the launcher's main thread crashes with a segmentation
-   * fault); once initialized, sessions load and run on ordinary threads.
-   */
-  private static void initializeOnnxRuntime() throws InterruptedException {
-    Throwable[] failure = new Throwable[1];
-    Thread init = new Thread(null, () -> {
-      try {
-        OrtEnvironment.getEnvironment();
-      } catch (Throwable e) {
-        failure[0] = e;
-      }
-    }, "sluice-onnxruntime-init", 8L << 20);
-    init.start();
-    init.join();
-    if (failure[0] != null) {
-      throw new IllegalStateException("ONNX Runtime could not be initialized", failure[0]);
-    }
   }
 
   private ControlMode parseMode(String text) {
