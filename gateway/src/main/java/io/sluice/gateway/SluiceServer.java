@@ -80,10 +80,8 @@ public final class SluiceServer implements AutoCloseable {
     InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canary.router(),
         List.of(driftWiring, canary.shadowTap(), canary.outputCheck()));
     ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
-    HttpOptions httpOptions = HttpOptions.defaults(config.host(), config.httpPort());
-    this.http = new HttpFrontEnd(new HttpOptions(httpOptions.host(), httpOptions.port(), config.maxBodyBytes(),
-        httpOptions.maxHeaderBytes(), httpOptions.maxInitialLineBytes(), httpOptions.idleTimeoutSeconds(),
-        httpOptions.eventLoopThreads()), dispatcher, queries);
+    this.http = new HttpFrontEnd(HttpOptions.defaults(config.host(), config.httpPort())
+        .withMaxBodyBytes(config.maxBodyBytes()), dispatcher, queries);
     this.grpc = new GrpcFrontEnd(new GrpcOptions(config.host(), config.grpcPort(), config.maxBodyBytes()),
         dispatcher, queries);
   }

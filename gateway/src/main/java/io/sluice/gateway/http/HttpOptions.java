@@ -52,6 +52,12 @@ public record HttpOptions(
         DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_IDLE_TIMEOUT_SECONDS, 0);
   }
 
+  /** These options with another body limit. */
+  public HttpOptions withMaxBodyBytes(int newMaxBodyBytes) {
+    return new HttpOptions(host, port, newMaxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
+        eventLoopThreads);
+  }
+
   private static void requirePositive(String name, int value) {
     if (value <= 0) {
       throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
