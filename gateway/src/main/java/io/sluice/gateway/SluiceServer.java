@@ -8,9 +8,7 @@ import io.sluice.gateway.canary.CanaryWiring;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.grpc.GrpcFrontEnd;
-import io.sluice.gateway.grpc.GrpcOptions;
 import io.sluice.gateway.http.HttpFrontEnd;
-import io.sluice.gateway.http.HttpOptions;
 import io.sluice.gateway.metrics.InferenceMetrics;
 import io.sluice.gateway.metrics.MetricsEndpoints;
 import io.sluice.gateway.metrics.VersionSignals;
@@ -80,10 +78,8 @@ public final class SluiceServer implements AutoCloseable {
     InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canary.router(),
         List.of(driftWiring, canary.shadowTap(), canary.outputCheck()));
     ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
-    this.http = new HttpFrontEnd(HttpOptions.defaults(config.host(), config.httpPort())
-        .withMaxBodyBytes(config.maxBodyBytes()), dispatcher, queries);
-    this.grpc = new GrpcFrontEnd(new GrpcOptions(config.host(), config.grpcPort(), config.maxBodyBytes()),
-        dispatcher, queries);
+    this.http = new HttpFrontEnd(config.http(), dispatcher, queries);
+    this.grpc = new GrpcFrontEnd(config.grpc(), dispatcher, queries);
   }
 
   /**

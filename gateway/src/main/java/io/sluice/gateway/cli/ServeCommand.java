@@ -5,6 +5,8 @@ import io.sluice.gateway.SluiceServer;
 import io.sluice.gateway.drift.DriftServiceOptions;
 import io.sluice.gateway.admin.AdminOptions;
 import io.sluice.gateway.canary.CanaryOptions;
+import io.sluice.gateway.grpc.GrpcOptions;
+import io.sluice.gateway.http.HttpOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
@@ -160,9 +162,22 @@ final class ServeCommand implements Callable<Integer> {
     DriftServiceOptions drift = payloadLogDir == null ? DriftServiceOptions.defaults()
         : DriftServiceOptions.builder().payloadLog(payloadLogDir, payloadLogMaxMegabytes << 20, payloadLogMaxFiles)
             .build();
-    ServerConfig config = new ServerConfig(repository, host, httpPort, grpcPort, maxBodyBytes,
-        exitTimeoutSeconds, new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device), lifecycle,
-        admin, metrics, canary, drift);
+    ServerConfig config;
+    try {
+      config = ServerConfig.builder(repository)
+          .http(HttpOptions.defaults(host, httpPort).withMaxBodyBytes(maxBodyBytes))
+          .grpc(new GrpcOptions(host, grpcPort, maxBodyBytes))
+          .exitTimeoutSeconds(exitTimeoutSeconds)
+          .runtime(new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device))
+          .lifecycle(lifecycle)
+          .admin(admin)
+          .metrics(metrics)
+          .canary(canary)
+          .drift(drift)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     SluiceServer server = new SluiceServer(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
