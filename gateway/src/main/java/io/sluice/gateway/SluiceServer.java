@@ -5,7 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.gateway.admin.AdminRoutes;
 import io.sluice.gateway.admin.AdminServer;
 import io.sluice.gateway.canary.CanaryWiring;
+import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.metrics.AdmissionMeters;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.grpc.GrpcFrontEnd;
 import io.sluice.gateway.http.HttpFrontEnd;
@@ -78,8 +80,10 @@ public final class SluiceServer implements AutoCloseable {
     InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canary.router(),
         List.of(driftWiring, canary.shadowTap(), canary.outputCheck()));
     ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
-    this.http = new HttpFrontEnd(config.http(), dispatcher, queries);
-    this.grpc = new GrpcFrontEnd(config.grpc(), dispatcher, queries);
+    Admission admission = new Admission(config.admission());
+    AdmissionMeters.bind(registry, admission);
+    this.http = new HttpFrontEnd(config.http(), dispatcher, queries, admission);
+    this.grpc = new GrpcFrontEnd(config.grpc(), dispatcher, queries, admission);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.sluice.gateway.grpc;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.sluice.gateway.core.GatewayErrors;
@@ -25,6 +26,21 @@ final class GrpcFailures {
     return new QuietStatusException(status);
   }
 
+  /** The pushback trailer that tells grpc-java's retrying clients when to try again. */
+  private static final Metadata.Key<String> RETRY_PUSHBACK =
+      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+
+  /**
+   * An admission refusal (UNAVAILABLE) with the {@code grpc-retry-pushback-ms} trailer set to
+   * {@code retryAfterSeconds}, the gRPC counterpart of HTTP's {@code Retry-After}.
+   */
+  static StatusRuntimeException toRetryLater(InferenceException refusal, int retryAfterSeconds) {
+    Metadata trailers = new Metadata();
+    trailers.put(RETRY_PUSHBACK, Long.toString(retryAfterSeconds * 1000L));
+    Status status = Status.fromCode(GatewayErrors.grpcStatus(refusal.code())).withDescription(refusal.getMessage());
+    return new QuietStatusException(status, trailers);
+  }
+
   /**
    * Throws DEADLINE_EXCEEDED when the call's deadline has already passed, so the model never runs for a
    * caller that stopped waiting.
@@ -43,6 +59,10 @@ final class GrpcFailures {
 
     QuietStatusException(Status status) {
       super(status, null);
+    }
+
+    QuietStatusException(Status status, Metadata trailers) {
+      super(status, trailers);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
@@ -14,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC listener: a grpc-java Netty server serving {@link InferenceGrpcService}, the standard
- * {@code grpc.health.v1.Health} service and server reflection ({@code grpc.reflection.v1}), with the inbound
- * message limit raised to {@link GrpcOptions#maxInboundMessageBytes()}.
+ * {@code grpc.health.v1.Health} service and server reflection ({@code grpc.reflection.v1}), with the limits of
+ * {@link GrpcOptions}: inbound message and metadata size, concurrent streams per connection, keepalive (pings
+ * of quiet connections, enforcement against clients that ping too often), idle connections closed.
  *
  * <p>Health reports NOT_SERVING for the server ({@code ""}) and for {@code inference.GRPCInferenceService}
  * until {@link #setServing(boolean) setServing(true)}. Lifecycle: construct, {@link #start()} once,
@@ -31,11 +33,25 @@ public final class GrpcFrontEnd implements AutoCloseable {
   private final Server server;
   private volatile boolean started;
 
+  /** A front end with its own default {@link Admission} (tests and embedding). */
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
+    this(options, dispatcher, queries, Admission.withDefaults());
+  }
+
+  /** A front end that admits inference requests through {@code admission}, shared with the HTTP listener. */
+  public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
+      Admission admission) {
     this.options = options;
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
         .maxInboundMessageSize(options.maxInboundMessageBytes())
-        .addService(new InferenceGrpcService(dispatcher, queries))
+        .maxInboundMetadataSize(options.maxInboundMetadataBytes())
+        .maxConcurrentCallsPerConnection(options.maxConcurrentCallsPerConnection())
+        .keepAliveTime(options.keepAliveTimeSeconds(), TimeUnit.SECONDS)
+        .keepAliveTimeout(options.keepAliveTimeoutSeconds(), TimeUnit.SECONDS)
+        .permitKeepAliveTime(options.permitKeepAliveTimeSeconds(), TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(false)
+        .maxConnectionIdle(options.maxConnectionIdleSeconds(), TimeUnit.SECONDS)
+        .addService(new InferenceGrpcService(dispatcher, queries, admission))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -12,6 +12,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.canary.routing.Router;
+import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.Outcome;
@@ -99,10 +100,18 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
 
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
+  private final Admission admission;
 
+  /** A service with its own default {@link Admission} (tests and embedding). */
   public InferenceGrpcService(InferenceDispatcher dispatcher, ServerQueries queries) {
+    this(dispatcher, queries, Admission.withDefaults());
+  }
+
+  /** A service that admits inference requests through {@code admission}, shared with the HTTP listener. */
+  public InferenceGrpcService(InferenceDispatcher dispatcher, ServerQueries queries, Admission admission) {
     this.dispatcher = dispatcher;
     this.queries = queries;
+    this.admission = admission;
   }
 
   /**
@@ -209,11 +218,18 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
     ServerCallStreamObserver<ModelInferResponse> call = (ServerCallStreamObserver<ModelInferResponse>) observer;
     // isCancelled() is polled before every write; the handler only keeps grpc-java from throwing on it.
     call.setOnCancelHandler(IGNORE_CANCEL);
+    long bytes = request.getSerializedSize();
+    if (!admission.tryAdmit(bytes)) {
+      dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.UNAVAILABLE);
+      call.onError(GrpcFailures.toRetryLater(admission.refusal(), admission.retryAfterSeconds()));
+      return;
+    }
     InferenceRequest inference;
     try {
       inference = InferRequestConverter.convert(request, received, ROUTING.get());
       if (call.isCancelled()) {
         dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.CANCELLED);
+        admission.release(bytes);
         return;
       }
       GrpcFailures.checkDeadline(Context.current());
@@ -222,10 +238,17 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
     } catch (RuntimeException e) {
       dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.of(e));
       call.onError(GrpcFailures.toStatusException(e));
+      admission.release(bytes);
       return;
     }
     InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
-    result.whenComplete((response, failure) -> complete(call, result, response, failure));
+    result.whenComplete((response, failure) -> {
+      try {
+        complete(call, result, response, failure);
+      } finally {
+        admission.release(bytes);
+      }
+    });
   }
 
   /** The call's deadline on the {@link System#nanoTime()} clock, or {@link InferenceRequest#NO_DEADLINE}. */
@@ -271,7 +294,7 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
    */
   @Override
   public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
-    return StreamInferCall.start(dispatcher, (ServerCallStreamObserver<ModelStreamInferResponse>) observer,
+    return StreamInferCall.start(dispatcher, admission, (ServerCallStreamObserver<ModelStreamInferResponse>) observer,
         Context.current());
   }
 

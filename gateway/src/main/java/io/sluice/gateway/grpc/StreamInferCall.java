@@ -4,6 +4,7 @@ import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.gateway.core.GatewayErrors;
+import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.Outcome;
@@ -40,8 +41,10 @@ import io.sluice.runtime.exec.InferenceRequest;
 final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   /** Requests of one stream that may be read and not yet answered. */
   static final int MAX_IN_FLIGHT = 64;
+  private static final long NOT_ADMITTED = -1;
 
   private final InferenceDispatcher dispatcher;
+  private final Admission admission;
   private final ServerCallStreamObserver<ModelStreamInferResponse> call;
   /** The call's context: its deadline, and its canary routing hints ({@link InferenceGrpcService#ROUTING}). */
   private final Context context;
@@ -52,17 +55,18 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   private boolean halfClosed;
   private boolean done;
 
-  private StreamInferCall(InferenceDispatcher dispatcher, ServerCallStreamObserver<ModelStreamInferResponse> call,
-      Context context) {
+  private StreamInferCall(InferenceDispatcher dispatcher, Admission admission,
+      ServerCallStreamObserver<ModelStreamInferResponse> call, Context context) {
     this.dispatcher = dispatcher;
+    this.admission = admission;
     this.call = call;
     this.context = context;
   }
 
   /** Sets up flow control and cancellation on {@code call}; must run inside the service method. */
-  static StreamInferCall start(InferenceDispatcher dispatcher,
+  static StreamInferCall start(InferenceDispatcher dispatcher, Admission admission,
       ServerCallStreamObserver<ModelStreamInferResponse> call, Context context) {
-    StreamInferCall stream = new StreamInferCall(dispatcher, call, context);
+    StreamInferCall stream = new StreamInferCall(dispatcher, admission, call, context);
     call.disableAutoRequest();
     call.setOnCancelHandler(stream::cancelled);
     call.setOnReadyHandler(stream::ready);
@@ -79,24 +83,30 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     String id = request.getId();
     String model = request.getModelName();
     String version = request.getModelVersion();
+    long bytes = request.getSerializedSize();
+    if (!admission.tryAdmit(bytes)) {
+      dispatcher.reject(model, Protocol.GRPC, received, Outcome.UNAVAILABLE);
+      answer(error(id, model, version, admission.refusal()), null, null, NOT_ADMITTED);
+      return;
+    }
     InferenceRequest inference;
     try {
       inference = InferRequestConverter.convert(request, received, InferenceGrpcService.ROUTING.get(context));
       if (call.isCancelled()) {
         dispatcher.reject(model, Protocol.GRPC, received, Outcome.CANCELLED);
-        answer(null, null, null);
+        answer(null, null, null, bytes);
         return;
       }
       GrpcFailures.checkDeadline(context);
     } catch (RuntimeException e) {
       dispatcher.reject(model, Protocol.GRPC, received, Outcome.of(e));
-      answer(error(id, model, version, e), null, null);
+      answer(error(id, model, version, e), null, null, bytes);
       return;
     }
     InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
     result.whenComplete((response, failure) -> {
       if (failure != null) {
-        answer(error(id, model, version, failure), result, failure);
+        answer(error(id, model, version, failure), result, failure, bytes);
         return;
       }
       ModelStreamInferResponse message;
@@ -105,10 +115,10 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
             .setInferResponse(InferResponseConverter.convert(response))
             .build();
       } catch (RuntimeException e) {
-        answer(error(id, model, version, e), result, e);
+        answer(error(id, model, version, e), result, e, bytes);
         return;
       }
-      answer(message, result, null);
+      answer(message, result, null, bytes);
     });
   }
 
@@ -146,9 +156,11 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
 
   /**
    * Writes one answer (null: nothing to write) and reads the next request when the transport is ready;
-   * then reports the end of {@code result} (when not null), whose answer carried {@code failure}.
+   * then reports the end of {@code result} (when not null), whose answer carried {@code failure}, and releases
+   * the request's {@code admittedBytes} (unless {@link #NOT_ADMITTED}).
    */
-  private void answer(ModelStreamInferResponse message, InferenceCall result, Throwable failure) {
+  private void answer(ModelStreamInferResponse message, InferenceCall result, Throwable failure,
+      long admittedBytes) {
     boolean delivered;
     synchronized (lock) {
       inFlight--;
@@ -166,6 +178,9 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
       } else {
         done = true;
       }
+    }
+    if (admittedBytes != NOT_ADMITTED) {
+      admission.release(admittedBytes);
     }
     if (result != null) {
       result.answered(failure, delivered);

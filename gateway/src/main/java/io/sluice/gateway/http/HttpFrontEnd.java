@@ -16,17 +16,20 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP/1.1 listener of the Open Inference Protocol's REST binding (with Triton's extensions), on Netty.
  * Per connection: a request deadline, an idle timeout, the HTTP codec (limits on the request line and headers,
  * strict framing: Content-Length with Transfer-Encoding, duplicate Content-Lengths and a final coding other than
- * chunked are rejected), the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
- * {@link HttpRequestHandler}.
+ * chunked are rejected), admission of inference requests before their bodies are buffered ({@link HttpAdmission}),
+ * the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
+ * {@link HttpRequestHandler}. Connections beyond {@link HttpOptions#maxConnections()} get 503 for their requests.
  *
  * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent). {@link #close()} stops
  * accepting, lets requests in flight finish for up to {@value #DRAIN_SECONDS} seconds while idle connections
@@ -40,16 +43,26 @@ public final class HttpFrontEnd implements AutoCloseable {
   private final HttpOptions options;
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
+  private final Admission admission;
+  private final AtomicInteger open = new AtomicInteger();
   private final ChannelGroup connections = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
   private volatile Channel listener;
   private boolean closed;
 
+  /** A front end with its own default {@link Admission} (tests and embedding). */
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
+    this(options, dispatcher, queries, Admission.withDefaults());
+  }
+
+  /** A front end that admits inference requests through {@code admission}, shared with the gRPC listener. */
+  public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
+      Admission admission) {
     this.options = options;
     this.dispatcher = dispatcher;
     this.queries = queries;
+    this.admission = admission;
   }
 
   /**
@@ -136,6 +149,8 @@ public final class HttpFrontEnd implements AutoCloseable {
     @Override
     protected void initChannel(SocketChannel channel) {
       connections.add(channel);
+      boolean overCapacity = open.incrementAndGet() > options.maxConnections();
+      channel.closeFuture().addListener(closed -> open.decrementAndGet());
       HttpDecoderConfig decoding = new HttpDecoderConfig()
           .setMaxInitialLineLength(options.maxInitialLineBytes())
           .setMaxHeaderSize(options.maxHeaderBytes())
@@ -143,12 +158,15 @@ public final class HttpFrontEnd implements AutoCloseable {
           .setUseRfc9112TransferEncoding(true);
       RequestDeadline deadline = new RequestDeadline(options.idleTimeoutSeconds(), TimeUnit.SECONDS);
       HttpBodyAggregator aggregator = new HttpBodyAggregator(options.maxBodyBytes());
+      HttpAdmission admitting = new HttpAdmission(admission);
       channel.pipeline().addLast(
           deadline,
           new IdleStateHandler(0, 0, options.idleTimeoutSeconds(), TimeUnit.SECONDS),
           new HttpServerCodec(decoding),
+          admitting,
           aggregator,
-          new HttpRequestHandler(dispatcher, queries, options, aggregator, deadline));
+          new HttpRequestHandler(dispatcher, queries, options, aggregator, deadline, admission, admitting,
+              overCapacity));
     }
   }
 }

@@ -11,6 +11,10 @@ package io.sluice.gateway.http;
  * @param idleTimeoutSeconds a connection with no request in flight that sees no traffic for this long is
  *     closed, and a request must arrive completely within this long of its first byte (slow clients)
  * @param eventLoopThreads threads of the I/O event loop group, 0 for Netty's default (twice the cores)
+ * @param maxConnections open connections accepted; requests on connections over the cap are answered 503 with
+ *     {@code Retry-After} and the connection closed
+ * @param maxPipelinedRequests requests a connection may send ahead of the one being answered (HTTP
+ *     pipelining); the next one beyond is answered 503 and the connection closed
  */
 public record HttpOptions(
     String host,
@@ -19,7 +23,9 @@ public record HttpOptions(
     int maxHeaderBytes,
     int maxInitialLineBytes,
     int idleTimeoutSeconds,
-    int eventLoopThreads) {
+    int eventLoopThreads,
+    int maxConnections,
+    int maxPipelinedRequests) {
 
   /** Default body limit: 64 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
@@ -29,6 +35,10 @@ public record HttpOptions(
   public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 8 << 10;
   /** Default idle and request-arrival timeout: 60 seconds. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+  /** Default connection cap: 10,000. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** Default pipelining depth: 16 requests ahead. */
+  public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
 
   public HttpOptions {
     if (host == null || host.isEmpty()) {
@@ -41,21 +51,39 @@ public record HttpOptions(
     requirePositive("maxHeaderBytes", maxHeaderBytes);
     requirePositive("maxInitialLineBytes", maxInitialLineBytes);
     requirePositive("idleTimeoutSeconds", idleTimeoutSeconds);
+    requirePositive("maxConnections", maxConnections);
+    requirePositive("maxPipelinedRequests", maxPipelinedRequests);
     if (eventLoopThreads < 0) {
       throw new IllegalArgumentException("eventLoopThreads: " + eventLoopThreads + " (expected: >= 0)");
     }
   }
 
-  /** Default limits on {@code host}:{@code port}: 64 MiB bodies, 16 KiB headers, 8 KiB request line, 60 s. */
+  /**
+   * Default limits on {@code host}:{@code port}: 64 MiB bodies, 16 KiB headers, 8 KiB request line, 60 s,
+   * 10,000 connections, 16 pipelined requests.
+   */
   public static HttpOptions defaults(String host, int port) {
     return new HttpOptions(host, port, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
-        DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_IDLE_TIMEOUT_SECONDS, 0);
+        DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_IDLE_TIMEOUT_SECONDS, 0, DEFAULT_MAX_CONNECTIONS,
+        DEFAULT_MAX_PIPELINED_REQUESTS);
   }
 
   /** These options with another body limit. */
   public HttpOptions withMaxBodyBytes(int newMaxBodyBytes) {
     return new HttpOptions(host, port, newMaxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
-        eventLoopThreads);
+        eventLoopThreads, maxConnections, maxPipelinedRequests);
+  }
+
+  /** These options with other connection caps. */
+  public HttpOptions withConnectionLimits(int newMaxConnections, int newMaxPipelinedRequests) {
+    return new HttpOptions(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
+        eventLoopThreads, newMaxConnections, newMaxPipelinedRequests);
+  }
+
+  /** These options with another idle and request-arrival timeout. */
+  public HttpOptions withIdleTimeoutSeconds(int newIdleTimeoutSeconds) {
+    return new HttpOptions(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, newIdleTimeoutSeconds,
+        eventLoopThreads, maxConnections, maxPipelinedRequests);
   }
 
   private static void requirePositive(String name, int value) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.Outcome;
@@ -38,25 +39,51 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   static final Object DRAIN = new Object();
 
   private static final System.Logger LOG = System.getLogger(HttpRequestHandler.class.getName());
+  private static final String TOO_MANY_CONNECTIONS =
+      "server overloaded: too many connections; retry later";
+  private static final String TOO_MANY_PIPELINED =
+      "too many pipelined requests on this connection; retry on a new connection";
+  private static final String OVERLOADED =
+      "server overloaded: too many inference requests or request bytes in flight; retry later";
 
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
   private final HttpOptions options;
   private final HttpBodyAggregator aggregator;
   private final RequestDeadline deadline;
+  private final Admission admission;
+  private final HttpAdmission admissionHandler;
+  private final boolean overCapacity;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private boolean busy;
+  // A refusal is queued or being answered: the connection closes after it, later requests are dropped.
+  private boolean closing;
+  // Admission bytes held by the request being answered (HttpAdmission.NONE when it holds none).
+  private long answeringBytes = HttpAdmission.NONE;
   private volatile boolean draining;
 
-  private record Pending(FullHttpRequest request, long receivedNanos) {}
+  /**
+   * A request waiting for its turn. {@code request} is null when it was dropped at once (too many pipelined);
+   * {@code refusal}, when not null, is the 503 it gets instead of being served.
+   */
+  private record Pending(FullHttpRequest request, long receivedNanos, long admittedBytes, String refusal) {}
 
+  /**
+   * @param admission the server-wide admission that {@code admissionHandler} reserves requests from
+   * @param overCapacity this connection is over {@link HttpOptions#maxConnections()}: every request on it is
+   *     answered 503 and the connection closed
+   */
   HttpRequestHandler(InferenceDispatcher dispatcher, ServerQueries queries, HttpOptions options,
-      HttpBodyAggregator aggregator, RequestDeadline deadline) {
+      HttpBodyAggregator aggregator, RequestDeadline deadline, Admission admission, HttpAdmission admissionHandler,
+      boolean overCapacity) {
     this.dispatcher = dispatcher;
     this.queries = queries;
     this.options = options;
     this.aggregator = aggregator;
     this.deadline = deadline;
+    this.admission = admission;
+    this.admissionHandler = admissionHandler;
+    this.overCapacity = overCapacity;
   }
 
   @Override
@@ -67,16 +94,39 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     }
     deadline.requestReceived();
     long receivedNanos = aggregator.lastHeadNanos();
-    if (busy) {
-      pending.add(new Pending(request, receivedNanos));
+    long admittedBytes = admissionHandler.takeReservation();
+    String refusal = overCapacity ? TOO_MANY_CONNECTIONS : admissionHandler.takeRefused() ? OVERLOADED : null;
+    if (closing) {
+      request.release();
+      release(admittedBytes);
       return;
     }
-    handle(ctx, request, receivedNanos);
+    if (busy && pending.size() >= options.maxPipelinedRequests()) {
+      request.release();
+      release(admittedBytes);
+      pending.add(new Pending(null, receivedNanos, HttpAdmission.NONE, TOO_MANY_PIPELINED));
+      closing = true;
+      return;
+    }
+    Pending next = new Pending(request, receivedNanos, admittedBytes, refusal);
+    closing = refusal != null;
+    if (busy) {
+      pending.add(next);
+      return;
+    }
+    handle(ctx, next);
   }
 
-  private void handle(ChannelHandlerContext ctx, FullHttpRequest request, long receivedNanos) {
+  private void handle(ChannelHandlerContext ctx, Pending next) {
     busy = true;
     ctx.channel().config().setAutoRead(false);
+    answeringBytes = next.admittedBytes();
+    if (next.refusal() != null) {
+      refuse(ctx, next);
+      return;
+    }
+    FullHttpRequest request = next.request();
+    long receivedNanos = next.receivedNanos();
     try {
       DecoderResult result = request.decoderResult();
       if (!result.isSuccess()) {
@@ -214,15 +264,39 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   private void responded(ChannelHandlerContext ctx, boolean keepOpen) {
     busy = false;
+    release(answeringBytes);
+    answeringBytes = HttpAdmission.NONE;
     if (!keepOpen || draining) {
       ctx.close();
       return;
     }
     Pending next = pending.poll();
     if (next != null) {
-      handle(ctx, next.request(), next.receivedNanos());
+      handle(ctx, next);
     } else {
       ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /** Answers a refused request 503 with {@code Retry-After}, and closes the connection after it. */
+  private void refuse(ChannelHandlerContext ctx, Pending refused) {
+    FullHttpRequest request = refused.request();
+    if (request != null) {
+      HttpRoute route = HttpRoute.parse(request.uri());
+      if (route.kind() == HttpRoute.Kind.MODEL_INFER) {
+        dispatcher.reject(route.model(), Protocol.HTTP, refused.receivedNanos(), Outcome.UNAVAILABLE);
+      }
+      request.release();
+    }
+    FullHttpResponse response = HttpResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+        refused.refusal());
+    response.headers().setInt(HttpHeaderNames.RETRY_AFTER, admission.retryAfterSeconds());
+    respond(ctx, response, false);
+  }
+
+  private void release(long admittedBytes) {
+    if (admittedBytes != HttpAdmission.NONE) {
+      admission.release(admittedBytes);
     }
   }
 
@@ -274,7 +348,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   private void releasePending() {
     Pending next;
     while ((next = pending.poll()) != null) {
-      next.request().release();
+      if (next.request() != null) {
+        next.request().release();
+      }
+      release(next.admittedBytes());
     }
   }
 

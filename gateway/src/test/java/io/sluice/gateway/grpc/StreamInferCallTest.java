@@ -33,7 +33,7 @@ class StreamInferCallTest {
   void start() throws IOException {
     InferenceDispatcher dispatcher = new InferenceDispatcher(
         new ModelManager(new ModelRepository(repo), new VersionLoader(RuntimeOptions.defaults())));
-    stream = StreamInferCall.start(dispatcher, call, Context.ROOT);
+    stream = StreamInferCall.start(dispatcher, io.sluice.gateway.core.Admission.withDefaults(), call, Context.ROOT);
   }
 
   @Test

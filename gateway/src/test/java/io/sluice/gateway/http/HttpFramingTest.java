@@ -30,7 +30,7 @@ class HttpFramingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = HttpTestServer.start(repository, new HttpOptions("127.0.0.1", 0, MAX_BODY, 1024, 256, 1, 1));
+    server = HttpTestServer.start(repository, new HttpOptions("127.0.0.1", 0, MAX_BODY, 1024, 256, 1, 1, 100, 16));
   }
 
   @AfterAll
