@@ -129,6 +129,11 @@ public final class SluiceServer implements AutoCloseable {
     return models;
   }
 
+  /** The meters the admin listener's {@code /metrics} renders. */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   /** The request metrics; {@code metrics().bind(..)} adds meters to the same registry. */
   public InferenceMetrics metrics() {
     return metrics;

@@ -5,8 +5,6 @@ import io.sluice.gateway.SluiceServer;
 import io.sluice.gateway.drift.DriftServiceOptions;
 import io.sluice.gateway.admin.AdminOptions;
 import io.sluice.gateway.canary.CanaryOptions;
-import io.sluice.gateway.grpc.GrpcOptions;
-import io.sluice.gateway.http.HttpOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
@@ -37,6 +35,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin
+  LimitFlags limits;
 
   @Option(names = "--model-repository", paramLabel = "DIR",
       description = "Model repository in Triton's layout (default: ./models when it exists, else the built-in samples).")
@@ -165,8 +166,9 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config;
     try {
       config = ServerConfig.builder(repository)
-          .http(HttpOptions.defaults(host, httpPort).withMaxBodyBytes(maxBodyBytes))
-          .grpc(new GrpcOptions(host, grpcPort, maxBodyBytes))
+          .http(limits.http(host, httpPort, maxBodyBytes))
+          .grpc(limits.grpc(host, grpcPort, maxBodyBytes))
+          .admission(limits.admission())
           .exitTimeoutSeconds(exitTimeoutSeconds)
           .runtime(new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device))
           .lifecycle(lifecycle)
