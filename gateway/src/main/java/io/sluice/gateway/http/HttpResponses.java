@@ -132,11 +132,19 @@ final class HttpResponses {
     });
   }
 
-  /** {@code {"error":"<message>"}} with the status {@link GatewayErrors} maps the failure's code to. */
+  /** {@code {"error":"<message>"}} with the status {@link GatewayErrors} maps the failure's code to; 503 carries {@code Retry-After}. */
+  /** The {@code Retry-After} of 503 answers other than admission refusals (which carry their own). */
+  static final int RETRY_AFTER_SECONDS = 1;
+
   static FullHttpResponse error(ByteBufAllocator alloc, Throwable failure) {
     InferenceException normalized = GatewayErrors.normalize(failure);
-    return error(alloc, HttpResponseStatus.valueOf(GatewayErrors.httpStatus(normalized.code())),
-        normalized.getMessage());
+    HttpResponseStatus status = HttpResponseStatus.valueOf(GatewayErrors.httpStatus(normalized.code()));
+    FullHttpResponse response = error(alloc, status, normalized.getMessage());
+    if (status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code()) {
+      // Queue full, shutting down, not ready: all passing conditions worth retrying.
+      response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    return response;
   }
 
   /** {@code {"error":"<message>"}} with {@code status}; {@code message} must be safe to show a client. */
