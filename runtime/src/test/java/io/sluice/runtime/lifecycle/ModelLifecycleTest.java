@@ -229,11 +229,15 @@ class ModelLifecycleTest {
     Files.createDirectories(repository.resolve("linked/1"));
     Files.write(repository.resolve("linked/1/model.onnx"), TestModels.externalData("w.bin"));
     Files.createSymbolicLink(repository.resolve("linked/1/w.bin"), repository.resolve("secret.bin"));
+    Files.createDirectories(repository.resolve("hardlinked/1"));
+    Files.write(repository.resolve("hardlinked/1/model.onnx"), TestModels.externalData("w.bin"));
+    Files.createLink(repository.resolve("hardlinked/1/w.bin"), repository.resolve("secret.bin"));
     start(ControlMode.NONE, Set.of(), false);
 
     assertThat(manager.status("escape").reason()).contains("external data outside the version directory");
     assertThat(manager.status("absolute").reason()).contains("external data outside the version directory");
     assertThat(manager.status("linked").reason()).contains("external data outside the version directory");
+    assertThat(manager.status("hardlinked").reason()).contains("several hard links").doesNotContain(repository.toString());
     assertThat(manager.status("inside").state()).isEqualTo(ModelState.READY);
   }
 
