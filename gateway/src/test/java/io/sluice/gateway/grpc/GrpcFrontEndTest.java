@@ -168,4 +168,56 @@ class GrpcFrontEndTest {
     stream.onCompleted();
     return done.get(30, TimeUnit.SECONDS);
   }
+
+  @Test
+  void aConnectionGetsNoMoreConcurrentStreamsThanTheLimit() throws Exception {
+    GrpcFrontEnd limited = new GrpcFrontEnd(new GrpcOptions("127.0.0.1", 0, MAX_MESSAGE)
+        .withMaxConcurrentCallsPerConnection(1), new InferenceDispatcher(models),
+        new ServerQueries(models, "test", () -> true));
+    limited.start();
+    ManagedChannel one = NettyChannelBuilder.forAddress("127.0.0.1", limited.port()).usePlaintext().build();
+    try {
+      GRPCInferenceServiceGrpc.GRPCInferenceServiceStub async = GRPCInferenceServiceGrpc.newStub(one);
+      CompletableFuture<Void> streamDone = new CompletableFuture<>();
+      StreamObserver<ModelInferRequest> open = async.modelStreamInfer(new StreamObserver<>() {
+        @Override
+        public void onNext(io.sluice.proto.inference.ModelStreamInferResponse value) {}
+
+        @Override
+        public void onError(Throwable t) {
+          streamDone.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          streamDone.complete(null);
+        }
+      });
+      // The open stream holds the connection's only stream; a second call waits in the client.
+      CompletableFuture<Boolean> live = new CompletableFuture<>();
+      async.serverLive(ServerLiveRequest.getDefaultInstance(), new StreamObserver<>() {
+        @Override
+        public void onNext(io.sluice.proto.inference.ServerLiveResponse value) {
+          live.complete(value.getLive());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          live.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {}
+      });
+      assertThatThrownBy(() -> live.get(500, TimeUnit.MILLISECONDS))
+          .isInstanceOf(java.util.concurrent.TimeoutException.class);
+
+      open.onCompleted();
+      streamDone.get(10, TimeUnit.SECONDS);
+      assertThat(live.get(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      one.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      limited.close();
+    }
+  }
 }
