@@ -183,7 +183,10 @@ public final class RolloutController {
         rollout.withState(RolloutState.PROMOTED, 100, now, reason), reason, null);
   }
 
-  /** Rolls back now: the canary's weight goes to 0 (it stays listed), the stable version gets it. */
+  /**
+   * Rolls back now: the canary's weight goes to 0 (it stays listed), the stable version gets it, and a shadow
+   * mirroring the canary is removed.
+   */
   public RolloutChange rollback(String model, TrafficPolicy policy, Rollout rollout, Instant now, String reason) {
     requireActive(model, rollout);
     return rollbackChange(policy, rollout, now, reason, null);
@@ -206,6 +209,10 @@ public final class RolloutController {
     TrafficPolicy next = policy.hasCandidate(rollout.version())
         ? policy.withCandidateWeight(rollout.version(), 0)
         : policy;
+    if (next.shadow() != null && next.shadow().version() == rollout.version()) {
+      // A rolled-back version gets no traffic at all: mirrored requests would only spend capacity on it.
+      next = new TrafficPolicy(next.stable(), next.candidates(), null, next.sticky());
+    }
     return new RolloutChange(RolloutChange.Kind.ROLLBACK, next,
         rollout.withState(RolloutState.ROLLED_BACK, 0, now, reason), reason, evaluation);
   }

@@ -8,11 +8,13 @@ import io.sluice.canary.gates.GateResult;
 import io.sluice.canary.gates.VersionWindow;
 import io.sluice.canary.gates.WindowedSignals;
 import io.sluice.canary.policy.Candidate;
+import io.sluice.canary.policy.Shadow;
 import io.sluice.canary.policy.TrafficPolicy;
 import io.sluice.canary.testing.FakeSignals;
 import io.sluice.runtime.exec.ErrorCode;
 import io.sluice.runtime.exec.InferenceException;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -219,6 +221,21 @@ class RolloutControllerTest {
     assertThat(policy.weight(2)).isZero();
     assertThat(policy.hasCandidate(2)).isTrue();
     assertThat(invalid(() -> controller.pause("m", policy, null, T0, "x")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void rollbackStopsMirroringToTheCanaryButKeepsAnotherShadow() {
+    policy = new TrafficPolicy(1, List.of(), Shadow.of(2, 50), false);
+    start(PLAN);
+    accept(controller.rollback("m", policy, rollout, T0.plusSeconds(3), "rolled back by carol"));
+    assertThat(policy.shadow()).isNull();
+    assertThat(policy.weight(2)).isZero();
+
+    policy = new TrafficPolicy(1, List.of(), Shadow.of(3, 50), false);
+    rollout = null;
+    start(PLAN);
+    accept(controller.rollback("m", policy, rollout, T0.plusSeconds(3), "rolled back by carol"));
+    assertThat(policy.shadow()).isEqualTo(Shadow.of(3, 50));
   }
 
   @Test
