@@ -1,12 +1,6 @@
 package io.sluice.runtime.repository;
 
 import com.google.protobuf.CodedInputStream;
-import io.sluice.proto.onnx.AttributeProto;
-import io.sluice.proto.onnx.GraphProto;
-import io.sluice.proto.onnx.ModelProto;
-import io.sluice.proto.onnx.NodeProto;
-import io.sluice.proto.onnx.StringStringEntryProto;
-import io.sluice.proto.onnx.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,12 +9,10 @@ import java.nio.file.Path;
 
 /**
  * Rejects ONNX models whose tensors point at external data outside their version directory (absolute paths,
- * {@code ..}, symlinks or hard links leading out) before ONNX Runtime opens them (HARDENING.md D). Models
- * without external data pass after one parse of the file.
+ * {@code ..}, symlinks or hard links leading out) before ONNX Runtime opens them (HARDENING.md D). The file is
+ * streamed once ({@link OnnxTensorScan}): tensor payloads are skipped, so the check holds no model in memory.
  */
 public final class ExternalDataCheck {
-  private static final int MAX_GRAPH_DEPTH = 32;
-
   private ExternalDataCheck() {}
 
   /**
@@ -28,55 +20,20 @@ public final class ExternalDataCheck {
    *     not a regular file inside {@code modelFile}'s directory
    */
   public static void check(Path modelFile) throws ModelLoadException {
-    ModelProto model;
+    Path directory = modelFile.getParent();
+    boolean hasGraph;
     try (InputStream in = Files.newInputStream(modelFile)) {
-      CodedInputStream coded = CodedInputStream.newInstance(in);
-      coded.setSizeLimit(Integer.MAX_VALUE);
-      coded.setRecursionLimit(200);
-      model = ModelProto.parseFrom(coded);
+      hasGraph = OnnxTensorScan.scan(CodedInputStream.newInstance(in),
+          (name, location, external) -> checkTensor(name, location, directory));
     } catch (IOException e) {
       throw new ModelLoadException("the model file is not a valid ONNX model");
     }
-    if (!model.hasGraph()) {
+    if (!hasGraph) {
       throw new ModelLoadException("the model file has no graph");
     }
-    Path directory = modelFile.getParent();
-    checkGraph(model.getGraph(), directory, 0);
   }
 
-  private static void checkGraph(GraphProto graph, Path directory, int depth) throws ModelLoadException {
-    if (depth > MAX_GRAPH_DEPTH) {
-      throw new ModelLoadException("the model nests subgraphs deeper than " + MAX_GRAPH_DEPTH);
-    }
-    for (TensorProto tensor : graph.getInitializerList()) {
-      checkTensor(tensor, directory);
-    }
-    for (NodeProto node : graph.getNodeList()) {
-      for (AttributeProto attribute : node.getAttributeList()) {
-        if (attribute.hasT()) {
-          checkTensor(attribute.getT(), directory);
-        }
-        for (TensorProto tensor : attribute.getTensorsList()) {
-          checkTensor(tensor, directory);
-        }
-        if (attribute.hasG()) {
-          checkGraph(attribute.getG(), directory, depth + 1);
-        }
-      }
-    }
-  }
-
-  private static void checkTensor(TensorProto tensor, Path directory) throws ModelLoadException {
-    if (tensor.getDataLocation() != TensorProto.DataLocation.EXTERNAL && tensor.getExternalDataCount() == 0) {
-      return;
-    }
-    String location = null;
-    for (StringStringEntryProto entry : tensor.getExternalDataList()) {
-      if (entry.getKey().equals("location")) {
-        location = entry.getValue();
-      }
-    }
-    String name = tensor.getName();
+  private static void checkTensor(String name, String location, Path directory) throws ModelLoadException {
     if (location == null || location.isEmpty()) {
       throw new ModelLoadException("tensor '" + name + "' has external data without a location");
     }
