@@ -8,6 +8,8 @@ import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.grpc.GrpcOptions;
 import io.sluice.gateway.http.HttpOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
+import io.sluice.gateway.tls.ServerTls;
+import io.sluice.gateway.tls.TlsOptions;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelStatus;
@@ -37,6 +39,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin
+  TlsFlags tls;
 
   @Option(names = "--model-repository", paramLabel = "DIR",
       description = "Model repository in Triton's layout (default: ./models when it exists, else the built-in samples).")
@@ -91,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--admin-host", defaultValue = AdminOptions.DEFAULT_HOST,
       description = "Address of the admin listener (metrics, latency, operator API); any address other than "
-          + "loopback needs --admin-token-file (default: ${DEFAULT-VALUE}).")
+          + "loopback needs --admin-token-file or --admin-tls-client-ca (default: ${DEFAULT-VALUE}).")
   String adminHost;
 
   @Option(names = "--admin-port", defaultValue = "8002",
@@ -137,6 +142,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    TlsOptions listenerTls = tls.listeners();
+    TlsOptions adminTls = tls.admin();
     // Before anything touches ONNX Runtime: its native init needs a large thread stack (see OnnxEnvironment).
     OnnxEnvironment.get();
     Path repository = resolveRepository();
@@ -153,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
     MetricsOptions metrics;
     CanaryOptions canary;
     try {
-      admin = new AdminOptions(adminHost, adminPort, adminTokenFile);
+      admin = new AdminOptions(adminHost, adminPort, adminTokenFile, adminTls);
       metrics = MetricsOptions.ofIntervalSeconds(latencyIntervalSeconds);
       canary = CanaryOptions.ofStateDir(stateDir);
     } catch (IllegalArgumentException e) {
@@ -165,8 +172,8 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config;
     try {
       config = ServerConfig.builder(repository)
-          .http(HttpOptions.defaults(host, httpPort).withMaxBodyBytes(maxBodyBytes))
-          .grpc(new GrpcOptions(host, grpcPort, maxBodyBytes))
+          .http(HttpOptions.defaults(host, httpPort).withMaxBodyBytes(maxBodyBytes).withTls(listenerTls))
+          .grpc(new GrpcOptions(host, grpcPort, maxBodyBytes, listenerTls))
           .exitTimeoutSeconds(exitTimeoutSeconds)
           .runtime(new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device))
           .lifecycle(lifecycle)
@@ -187,9 +194,9 @@ final class ServeCommand implements Callable<Integer> {
     }, "sluice-shutdown"));
     System.out.println("model repository: " + repository + " (control mode " + controlMode + ")");
     server.start();
-    System.out.println("HTTP listening on " + host + ":" + server.httpPort());
-    System.out.println("gRPC listening on " + host + ":" + server.grpcPort());
-    System.out.println("admin listening on " + adminHost + ":" + server.adminPort()
+    System.out.println("HTTP listening on " + host + ":" + server.httpPort() + ServerTls.describe(listenerTls));
+    System.out.println("gRPC listening on " + host + ":" + server.grpcPort() + (listenerTls == null ? "" : " (TLS)"));
+    System.out.println("admin listening on " + adminHost + ":" + server.adminPort() + ServerTls.describe(adminTls)
         + (adminTokenFile == null ? "" : " (bearer token required)"));
     System.out.println(canary.stateDir() == null
         ? "canary state: in memory only (no --state-dir)"

@@ -7,6 +7,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.tls.TlsContexts;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gRPC listener: a grpc-java Netty server serving {@link InferenceGrpcService}, the standard
  * {@code grpc.health.v1.Health} service and server reflection ({@code grpc.reflection.v1}), with the inbound
- * message limit raised to {@link GrpcOptions#maxInboundMessageBytes()}.
+ * message limit raised to {@link GrpcOptions#maxInboundMessageBytes()}, over TLS when {@link GrpcOptions#tls()} is
+ * set (a connection whose handshake does not finish within its timeout is closed).
  *
  * <p>Health reports NOT_SERVING for the server ({@code ""}) and for {@code inference.GRPCInferenceService}
  * until {@link #setServing(boolean) setServing(true)}. Lifecycle: construct, {@link #start()} once,
@@ -31,9 +33,10 @@ public final class GrpcFrontEnd implements AutoCloseable {
   private final Server server;
   private volatile boolean started;
 
+  /** @throws IllegalArgumentException when the TLS files cannot be read */
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
     this.options = options;
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+    this.server = serverBuilder(options)
         .maxInboundMessageSize(options.maxInboundMessageBytes())
         .addService(new InferenceGrpcService(dispatcher, queries))
         .addService(health.getHealthService())
@@ -51,8 +54,8 @@ public final class GrpcFrontEnd implements AutoCloseable {
   public void start() throws IOException {
     server.start();
     started = true;
-    LOG.log(System.Logger.Level.INFO, "gRPC listening on {0}:{1}", options.host(),
-        Integer.toString(server.getPort()));
+    LOG.log(System.Logger.Level.INFO, "gRPC listening on {0}:{1}{2}", options.host(),
+        Integer.toString(server.getPort()), options.tls() == null ? "" : " (TLS)");
   }
 
   /**
@@ -99,5 +102,15 @@ public final class GrpcFrontEnd implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** A server builder for the listener's address, with TLS when the options ask for it. */
+  private static NettyServerBuilder serverBuilder(GrpcOptions options) {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()));
+    if (options.tls() != null) {
+      builder.sslContext(TlsContexts.forGrpc(options.tls()))
+          .handshakeTimeout(options.tls().handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+    return builder;
   }
 }

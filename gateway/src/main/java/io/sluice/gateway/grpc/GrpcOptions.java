@@ -1,5 +1,7 @@
 package io.sluice.gateway.grpc;
 
+import io.sluice.gateway.tls.TlsOptions;
+
 /**
  * Settings of the gRPC listener.
  *
@@ -8,8 +10,9 @@ package io.sluice.gateway.grpc;
  * @param maxInboundMessageBytes the largest request message accepted; larger ones are answered with
  *     RESOURCE_EXHAUSTED by grpc-java before they are parsed (its own default of 4 MiB is far too small for
  *     tensors)
+ * @param tls TLS settings, or null for plaintext (the default)
  */
-public record GrpcOptions(String host, int port, int maxInboundMessageBytes) {
+public record GrpcOptions(String host, int port, int maxInboundMessageBytes, TlsOptions tls) {
   /** Default limit on inbound messages: 64 MiB. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
 
@@ -26,8 +29,18 @@ public record GrpcOptions(String host, int port, int maxInboundMessageBytes) {
     }
   }
 
+  /** Plaintext options: the canonical constructor with no {@code tls}. */
+  public GrpcOptions(String host, int port, int maxInboundMessageBytes) {
+    this(host, port, maxInboundMessageBytes, null);
+  }
+
   /** Options for {@code host}:{@code port} with a {@value #DEFAULT_MAX_INBOUND_MESSAGE_BYTES}-byte limit. */
   public static GrpcOptions defaults(String host, int port) {
     return new GrpcOptions(host, port, DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+  }
+
+  /** These options with TLS settings {@code newTls} (null: plaintext). */
+  public GrpcOptions withTls(TlsOptions newTls) {
+    return new GrpcOptions(host, port, maxInboundMessageBytes, newTls);
   }
 }

@@ -18,12 +18,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 listener of the Open Inference Protocol's REST binding (with Triton's extensions), on Netty.
- * Per connection: a request deadline, an idle timeout, the HTTP codec (limits on the request line and headers,
+ * Per connection: TLS when {@link HttpOptions#tls()} is set (HTTPS; see {@link ServerTls}), a request deadline, an idle timeout, the HTTP codec (limits on the request line and headers,
  * strict framing: Content-Length with Transfer-Encoding, duplicate Content-Lengths and a final coding other than
  * chunked are rejected), the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
  * {@link HttpRequestHandler}.
@@ -40,16 +41,19 @@ public final class HttpFrontEnd implements AutoCloseable {
   private final HttpOptions options;
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
+  private final ServerTls tls;
   private final ChannelGroup connections = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
   private volatile Channel listener;
   private boolean closed;
 
+  /** @throws IllegalArgumentException when the TLS files cannot be read */
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
     this.options = options;
     this.dispatcher = dispatcher;
     this.queries = queries;
+    this.tls = ServerTls.of(options.tls());
   }
 
   /**
@@ -78,7 +82,8 @@ public final class HttpFrontEnd implements AutoCloseable {
       shutdownEventLoops();
       throw e;
     }
-    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}", options.host(), Integer.toString(port()));
+    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}{2}", options.host(), Integer.toString(port()),
+        tls.describe());
   }
 
   /**
@@ -136,6 +141,7 @@ public final class HttpFrontEnd implements AutoCloseable {
     @Override
     protected void initChannel(SocketChannel channel) {
       connections.add(channel);
+      tls.addTo(channel);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
           .setMaxInitialLineLength(options.maxInitialLineBytes())
           .setMaxHeaderSize(options.maxHeaderBytes())

@@ -1,5 +1,7 @@
 package io.sluice.gateway.http;
 
+import io.sluice.gateway.tls.TlsOptions;
+
 /**
  * Settings of the HTTP/1.1 listener.
  *
@@ -11,6 +13,7 @@ package io.sluice.gateway.http;
  * @param idleTimeoutSeconds a connection with no request in flight that sees no traffic for this long is
  *     closed, and a request must arrive completely within this long of its first byte (slow clients)
  * @param eventLoopThreads threads of the I/O event loop group, 0 for Netty's default (twice the cores)
+ * @param tls TLS (HTTPS) settings, or null for plaintext (the default)
  */
 public record HttpOptions(
     String host,
@@ -19,7 +22,8 @@ public record HttpOptions(
     int maxHeaderBytes,
     int maxInitialLineBytes,
     int idleTimeoutSeconds,
-    int eventLoopThreads) {
+    int eventLoopThreads,
+    TlsOptions tls) {
 
   /** Default body limit: 64 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
@@ -46,6 +50,12 @@ public record HttpOptions(
     }
   }
 
+  /** Plaintext options: the canonical constructor with no {@code tls}. */
+  public HttpOptions(String host, int port, int maxBodyBytes, int maxHeaderBytes, int maxInitialLineBytes,
+      int idleTimeoutSeconds, int eventLoopThreads) {
+    this(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds, eventLoopThreads, null);
+  }
+
   /** Default limits on {@code host}:{@code port}: 64 MiB bodies, 16 KiB headers, 8 KiB request line, 60 s. */
   public static HttpOptions defaults(String host, int port) {
     return new HttpOptions(host, port, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
@@ -55,7 +65,13 @@ public record HttpOptions(
   /** These options with another body limit. */
   public HttpOptions withMaxBodyBytes(int newMaxBodyBytes) {
     return new HttpOptions(host, port, newMaxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
-        eventLoopThreads);
+        eventLoopThreads, tls);
+  }
+
+  /** These options with TLS settings {@code newTls} (null: plaintext). */
+  public HttpOptions withTls(TlsOptions newTls) {
+    return new HttpOptions(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
+        eventLoopThreads, newTls);
   }
 
   private static void requirePositive(String name, int value) {
