@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AdminServer implements AutoCloseable {
   /** Largest request body: 1 MiB. */
   public static final int MAX_BODY_BYTES = 1 << 20;
-  /** The actor of requests to a listener without tokens (loopback only). */
+  /** The actor of requests to a listener without tokens or client certificates (loopback only). */
   public static final String LOCAL_ACTOR = "local";
 
   private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());

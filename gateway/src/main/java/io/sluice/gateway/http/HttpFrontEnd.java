@@ -24,10 +24,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 listener of the Open Inference Protocol's REST binding (with Triton's extensions), on Netty.
- * Per connection: TLS when {@link HttpOptions#tls()} is set (HTTPS; see {@link ServerTls}), a request deadline, an idle timeout, the HTTP codec (limits on the request line and headers,
+ * Per connection: a request deadline, an idle timeout, the HTTP codec (limits on the request line and headers,
  * strict framing: Content-Length with Transfer-Encoding, duplicate Content-Lengths and a final coding other than
  * chunked are rejected), the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
- * {@link HttpRequestHandler}.
+ * {@link HttpRequestHandler}. With {@link HttpOptions#tls()} set, a TLS handler comes first (HTTPS; see
+ * {@link ServerTls}).
  *
  * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent). {@link #close()} stops
  * accepting, lets requests in flight finish for up to {@value #DRAIN_SECONDS} seconds while idle connections

@@ -3,6 +3,11 @@ package io.sluice.gateway.tls;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.security.Principal;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The TLS of one Netty HTTP listener, or none: built once when the listener is created, then asked to put its
@@ -56,5 +61,32 @@ public final class ServerTls {
     SslHandler handler = context.newHandler(channel.alloc());
     handler.setHandshakeTimeoutMillis(options.handshakeTimeoutMillis());
     channel.pipeline().addFirst("tls", handler);
+  }
+
+  /**
+   * The common name (else the whole subject) of the verified certificate that {@code channel}'s peer presented, or
+   * null when the connection is plaintext or the peer presented none. Call after the handshake, e.g. per request.
+   */
+  public static String peerName(Channel channel) {
+    SslHandler handler = channel.pipeline().get(SslHandler.class);
+    if (handler == null) {
+      return null;
+    }
+    Principal subject;
+    try {
+      subject = handler.engine().getSession().getPeerPrincipal();
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+    try {
+      for (Rdn rdn : new LdapName(subject.getName()).getRdns()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          return rdn.getValue().toString();
+        }
+      }
+    } catch (InvalidNameException e) {
+      // Not an X.500 name: use it whole.
+    }
+    return subject.getName();
   }
 }

@@ -11,7 +11,10 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.sluice.gateway.ServerConfig;
 import io.sluice.gateway.SluiceServer;
+import io.netty.handler.codec.http.HttpMethod;
+import io.sluice.gateway.admin.AdminHandler;
 import io.sluice.gateway.admin.AdminOptions;
+import io.sluice.gateway.admin.AdminResponse;
 import io.sluice.gateway.grpc.GrpcOptions;
 import io.sluice.gateway.http.HttpOptions;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
@@ -62,7 +65,10 @@ class TlsEndToEndTest {
         .http(HttpOptions.defaults("127.0.0.1", 0).withTls(tls))
         .grpc(GrpcOptions.defaults("127.0.0.1", 0).withTls(tls))
         .admin(AdminOptions.loopback().withTls(pki.mutual()))
-        .build()).start();
+        .build());
+    server.adminRoutes().add(HttpMethod.GET, "/whoami",
+        AdminHandler.of(request -> AdminResponse.text(200, request.actor())));
+    server.start();
   }
 
   @AfterAll
@@ -130,6 +136,14 @@ class TlsEndToEndTest {
   }
 
   @Test
+  void theAdminActorIsTheClientCertificatesCommonName() throws Exception {
+    HttpResponse<String> whoami = adminGet(pki.trustedClient(), "/whoami");
+
+    assertThat(whoami.statusCode()).isEqualTo(200);
+    assertThat(whoami.body()).isEqualTo("operator");
+  }
+
+  @Test
   void adminRefusesClientsWithoutACertificateOrWithOneFromAnotherCa() throws Exception {
     for (SSLContext client : new SSLContext[] {pki.anonymousClient(), pki.foreignClient()}) {
       assertThatThrownBy(() -> adminGet(client))
@@ -189,8 +203,13 @@ class TlsEndToEndTest {
   }
 
   private static HttpResponse<String> adminGet(SSLContext client) throws IOException, InterruptedException {
+    return adminGet(client, "/metrics");
+  }
+
+  private static HttpResponse<String> adminGet(SSLContext client, String path)
+      throws IOException, InterruptedException {
     return HttpClient.newBuilder().sslContext(client).version(HttpClient.Version.HTTP_1_1).build()
-        .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.adminPort() + "/metrics"))
+        .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.adminPort() + path))
             .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
