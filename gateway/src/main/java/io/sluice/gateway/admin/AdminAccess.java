@@ -27,6 +27,8 @@ import java.util.Set;
  *       Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual} against every configured
  *       token, so the time taken tells nothing about the token. Tokens are never logged or echoed.
  * </ol>
+ * The actor of a request is its token's identity; without tokens, the common name of the client certificate
+ * when the listener requires one (mutual TLS), else {@value AdminServer#LOCAL_ACTOR}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -70,7 +72,11 @@ final class AdminAccess {
     return !tokens.isEmpty();
   }
 
-  Verdict check(HttpHeaders headers) {
+  /**
+   * The verdict on a request with {@code headers}, over a connection whose client presented a certificate named
+   * {@code certificateName} (null: none, or plaintext).
+   */
+  Verdict check(HttpHeaders headers, String certificateName) {
     if (checkHost) {
       String host = headers.get(HttpHeaderNames.HOST);
       if (host == null) {
@@ -86,7 +92,7 @@ final class AdminAccess {
       return refuse(AdminResponse.error(403, "cross-origin admin requests are not allowed"));
     }
     if (tokens.isEmpty()) {
-      return new Verdict(null, AdminServer.LOCAL_ACTOR);
+      return new Verdict(null, certificateName != null ? certificateName : AdminServer.LOCAL_ACTOR);
     }
     String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
     if (authorization == null) {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.sluice.gateway.core.GatewayErrors;
+import io.sluice.gateway.tls.ServerTls;
 import io.sluice.runtime.exec.InferenceException;
 import java.util.ArrayDeque;
 import java.util.StringJoiner;
@@ -76,7 +77,7 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
         return;
       }
       keepAlive = HttpUtil.isKeepAlive(request);
-      AdminAccess.Verdict verdict = access.check(request.headers());
+      AdminAccess.Verdict verdict = access.check(request.headers(), ServerTls.peerName(ctx.channel()));
       if (!verdict.allowed()) {
         write(ctx, verdict.refusal(), keepAlive, verdict.refusal().status() == 401
             ? "Bearer realm=\"sluice-admin\"" : null);

@@ -1,5 +1,6 @@
 package io.sluice.gateway.admin;
 
+import io.sluice.gateway.tls.TlsOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -9,12 +10,15 @@ import java.util.Locale;
  * Settings of the admin listener.
  *
  * @param host address to bind; a loopback address by default. Any other address (including {@code 0.0.0.0}
- *     and host names other than {@code localhost}) needs {@code tokenFile}
+ *     and host names other than {@code localhost}) needs {@code tokenFile} or TLS requiring client certificates
  * @param port port to bind, 0 for any free port
  * @param tokenFile file with the bearer tokens every admin request must present, or null for none (allowed on
- *     loopback only); see {@link AdminServer} for its format
+ *     loopback, or with client certificates required); see {@link AdminServer} for its format
+ * @param tls TLS (HTTPS) settings, or null for plaintext (the default); with
+ *     {@link TlsOptions#requiresClientCertificates()} only clients holding a certificate signed by its client CA
+ *     can connect (mutual TLS)
  */
-public record AdminOptions(String host, int port, Path tokenFile) {
+public record AdminOptions(String host, int port, Path tokenFile, TlsOptions tls) {
   /** Default address: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Default port. */
@@ -27,10 +31,16 @@ public record AdminOptions(String host, int port, Path tokenFile) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("admin port: " + port + " (expected: 0..65535)");
     }
-    if (tokenFile == null && !isLoopback(host)) {
+    if (tokenFile == null && !isLoopback(host) && (tls == null || !tls.requiresClientCertificates())) {
       throw new IllegalArgumentException("admin host: " + host + " is not a loopback address, so the admin "
-          + "listener needs a bearer token (expected: --admin-token-file, or --admin-host 127.0.0.1)");
+          + "listener needs a bearer token or client certificates (expected: --admin-token-file, "
+          + "--admin-tls-client-ca, or --admin-host 127.0.0.1)");
     }
+  }
+
+  /** Plaintext options: the canonical constructor with no {@code tls}. */
+  public AdminOptions(String host, int port, Path tokenFile) {
+    this(host, port, tokenFile, null);
   }
 
   /** {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, no token. */
@@ -41,6 +51,11 @@ public record AdminOptions(String host, int port, Path tokenFile) {
   /** {@value #DEFAULT_HOST} on any free port, no token: for tests and embedding. */
   public static AdminOptions loopback() {
     return new AdminOptions(DEFAULT_HOST, 0, null);
+  }
+
+  /** These options with TLS settings {@code newTls} (null: plaintext). */
+  public AdminOptions withTls(TlsOptions newTls) {
+    return new AdminOptions(host, port, tokenFile, newTls);
   }
 
   /** Whether {@link #host()} is a loopback address. */

@@ -13,8 +13,8 @@ import java.util.Map;
  * @param pathParams values of the route template's {@code {name}} segments, URL-decoded
  * @param query query parameters, URL-decoded, in order of appearance
  * @param body the request body (at most {@link AdminServer#MAX_BODY_BYTES}); owned by the handler
- * @param actor who sent it: the identity of the bearer token presented, or {@value AdminServer#LOCAL_ACTOR}
- *     when the listener takes requests without a token (loopback only); for audit trails
+ * @param actor who sent it: the identity of the bearer token presented; without tokens, the common name of the
+ *     client certificate (mutual TLS), else {@value AdminServer#LOCAL_ACTOR}; for audit trails
  */
 public record AdminRequest(
     HttpMethod method,

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.gateway.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -33,7 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rebinding); browser requests from other origins are refused everywhere; with a token file every request
  * needs {@code Authorization: Bearer <token>}. The token file holds one token per line, optionally as
  * {@code identity:token}; the identity (or {@value AdminAccess#DEFAULT_IDENTITY}) is the request's actor.
- * Tokens are compared in constant time and never logged.
+ * Tokens are compared in constant time and never logged. With TLS ({@link AdminOptions#tls()}) the listener speaks
+ * HTTPS only; when it requires client certificates, a client without one signed by the configured CA fails the
+ * handshake and never reaches the access checks, and the listener may bind any address without a token file.
  *
  * <p>Limits: bodies up to {@link #MAX_BODY_BYTES} (413 beyond, before buffering the rest), 8 KiB request
  * line, 16 KiB headers, connections idle for 60 s close. Handlers run on a small executor, never on the event
@@ -44,7 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AdminServer implements AutoCloseable {
   /** Largest request body: 1 MiB. */
   public static final int MAX_BODY_BYTES = 1 << 20;
-  /** The actor of requests to a listener without tokens (loopback only). */
+  /** The actor of requests to a listener without tokens or client certificates (loopback only). */
   public static final String LOCAL_ACTOR = "local";
 
   private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
@@ -57,15 +60,18 @@ public final class AdminServer implements AutoCloseable {
 
   private final AdminOptions options;
   private final AdminRoutes routes;
+  private final ServerTls tls;
   private final ChannelGroup connections = new DefaultChannelGroup("sluice-admin", GlobalEventExecutor.INSTANCE);
   private ThreadPoolExecutor handlers;
   private EventLoopGroup loop;
   private volatile Channel listener;
   private boolean closed;
 
+  /** @throws IllegalArgumentException when the TLS files cannot be read */
   public AdminServer(AdminOptions options, AdminRoutes routes) {
     this.options = options;
     this.routes = routes;
+    this.tls = ServerTls.of(options.tls());
   }
 
   /**
@@ -98,6 +104,7 @@ public final class AdminServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel channel) {
             connections.add(channel);
+            tls.addTo(channel);
             channel.pipeline().addLast(
                 new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
                 new HttpServerCodec(new HttpDecoderConfig()
@@ -115,8 +122,8 @@ public final class AdminServer implements AutoCloseable {
       shutdown();
       throw e;
     }
-    LOG.log(System.Logger.Level.INFO, "admin listening on {0}:{1}{2}", options.host(), Integer.toString(port()),
-        access.requiresToken() ? " (bearer token required)" : "");
+    LOG.log(System.Logger.Level.INFO, "admin listening on {0}:{1}{2}{3}", options.host(), Integer.toString(port()),
+        tls.describe(), access.requiresToken() ? " (bearer token required)" : "");
   }
 
   /**

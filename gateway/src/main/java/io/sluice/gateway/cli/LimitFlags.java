@@ -61,7 +61,7 @@ final class LimitFlags {
     return new GrpcOptions(host, port, maxMessageBytes, grpcMaxConcurrentStreams,
         GrpcOptions.DEFAULT_MAX_INBOUND_METADATA_BYTES, grpcKeepAliveSeconds,
         GrpcOptions.DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS, grpcPermitKeepAliveSeconds,
-        GrpcOptions.DEFAULT_MAX_CONNECTION_IDLE_SECONDS);
+        GrpcOptions.DEFAULT_MAX_CONNECTION_IDLE_SECONDS, null);
   }
 
   /** Server-wide admission. */

@@ -6,6 +6,8 @@ import io.sluice.gateway.drift.DriftServiceOptions;
 import io.sluice.gateway.admin.AdminOptions;
 import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
+import io.sluice.gateway.tls.ServerTls;
+import io.sluice.gateway.tls.TlsOptions;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelStatus;
@@ -38,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Mixin
   LimitFlags limits;
+
+  @CommandLine.Mixin
+  TlsFlags tls;
 
   @Option(names = "--model-repository", paramLabel = "DIR",
       description = "Model repository in Triton's layout (default: ./models when it exists, else the built-in samples).")
@@ -92,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--admin-host", defaultValue = AdminOptions.DEFAULT_HOST,
       description = "Address of the admin listener (metrics, latency, operator API); any address other than "
-          + "loopback needs --admin-token-file (default: ${DEFAULT-VALUE}).")
+          + "loopback needs --admin-token-file or --admin-tls-client-ca (default: ${DEFAULT-VALUE}).")
   String adminHost;
 
   @Option(names = "--admin-port", defaultValue = "8002",
@@ -138,6 +143,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    TlsOptions listenerTls = tls.listeners();
+    TlsOptions adminTls = tls.admin();
     // Before anything touches ONNX Runtime: its native init needs a large thread stack (see OnnxEnvironment).
     OnnxEnvironment.get();
     Path repository = resolveRepository();
@@ -154,7 +161,7 @@ final class ServeCommand implements Callable<Integer> {
     MetricsOptions metrics;
     CanaryOptions canary;
     try {
-      admin = new AdminOptions(adminHost, adminPort, adminTokenFile);
+      admin = new AdminOptions(adminHost, adminPort, adminTokenFile, adminTls);
       metrics = MetricsOptions.ofIntervalSeconds(latencyIntervalSeconds);
       canary = CanaryOptions.ofStateDir(stateDir);
     } catch (IllegalArgumentException e) {
@@ -166,8 +173,8 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config;
     try {
       config = ServerConfig.builder(repository)
-          .http(limits.http(host, httpPort, maxBodyBytes))
-          .grpc(limits.grpc(host, grpcPort, maxBodyBytes))
+          .http(limits.http(host, httpPort, maxBodyBytes).withTls(listenerTls))
+          .grpc(limits.grpc(host, grpcPort, maxBodyBytes).withTls(listenerTls))
           .admission(limits.admission())
           .exitTimeoutSeconds(exitTimeoutSeconds)
           .runtime(new RuntimeOptions(queueCapacity, concurrency, intraOpThreads, device))
@@ -189,9 +196,9 @@ final class ServeCommand implements Callable<Integer> {
     }, "sluice-shutdown"));
     System.out.println("model repository: " + repository + " (control mode " + controlMode + ")");
     server.start();
-    System.out.println("HTTP listening on " + host + ":" + server.httpPort());
-    System.out.println("gRPC listening on " + host + ":" + server.grpcPort());
-    System.out.println("admin listening on " + adminHost + ":" + server.adminPort()
+    System.out.println("HTTP listening on " + host + ":" + server.httpPort() + ServerTls.describe(listenerTls));
+    System.out.println("gRPC listening on " + host + ":" + server.grpcPort() + (listenerTls == null ? "" : " (TLS)"));
+    System.out.println("admin listening on " + adminHost + ":" + server.adminPort() + ServerTls.describe(adminTls)
         + (adminTokenFile == null ? "" : " (bearer token required)"));
     System.out.println(canary.stateDir() == null
         ? "canary state: in memory only (no --state-dir)"

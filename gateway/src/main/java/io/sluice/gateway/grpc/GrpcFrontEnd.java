@@ -8,6 +8,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.tls.TlsContexts;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * The gRPC listener: a grpc-java Netty server serving {@link InferenceGrpcService}, the standard
  * {@code grpc.health.v1.Health} service and server reflection ({@code grpc.reflection.v1}), with the limits of
  * {@link GrpcOptions}: inbound message and metadata size, concurrent streams per connection, keepalive (pings
- * of quiet connections, enforcement against clients that ping too often), idle connections closed.
+ * of quiet connections, enforcement against clients that ping too often), idle connections closed; over TLS
+ * when {@link GrpcOptions#tls()} is set (a connection whose handshake does not finish within its timeout is
+ * closed).
  *
  * <p>Health reports NOT_SERVING for the server ({@code ""}) and for {@code inference.GRPCInferenceService}
  * until {@link #setServing(boolean) setServing(true)}. Lifecycle: construct, {@link #start()} once,
@@ -33,16 +36,24 @@ public final class GrpcFrontEnd implements AutoCloseable {
   private final Server server;
   private volatile boolean started;
 
-  /** A front end with its own default {@link Admission} (tests and embedding). */
+  /**
+   * A front end with its own default {@link Admission} (tests and embedding).
+   *
+   * @throws IllegalArgumentException when the TLS files cannot be read
+   */
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
     this(options, dispatcher, queries, Admission.withDefaults());
   }
 
-  /** A front end that admits inference requests through {@code admission}, shared with the HTTP listener. */
+  /**
+   * A front end that admits inference requests through {@code admission}, shared with the HTTP listener.
+   *
+   * @throws IllegalArgumentException when the TLS files cannot be read
+   */
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
       Admission admission) {
     this.options = options;
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+    this.server = serverBuilder(options)
         .maxInboundMessageSize(options.maxInboundMessageBytes())
         .maxInboundMetadataSize(options.maxInboundMetadataBytes())
         .maxConcurrentCallsPerConnection(options.maxConcurrentCallsPerConnection())
@@ -67,8 +78,8 @@ public final class GrpcFrontEnd implements AutoCloseable {
   public void start() throws IOException {
     server.start();
     started = true;
-    LOG.log(System.Logger.Level.INFO, "gRPC listening on {0}:{1}", options.host(),
-        Integer.toString(server.getPort()));
+    LOG.log(System.Logger.Level.INFO, "gRPC listening on {0}:{1}{2}", options.host(),
+        Integer.toString(server.getPort()), options.tls() == null ? "" : " (TLS)");
   }
 
   /**
@@ -115,5 +126,15 @@ public final class GrpcFrontEnd implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** A server builder for the listener's address, with TLS when the options ask for it. */
+  private static NettyServerBuilder serverBuilder(GrpcOptions options) {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()));
+    if (options.tls() != null) {
+      builder.sslContext(TlsContexts.forGrpc(options.tls()))
+          .handshakeTimeout(options.tls().handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+    return builder;
   }
 }

@@ -1,5 +1,7 @@
 package io.sluice.gateway.grpc;
 
+import io.sluice.gateway.tls.TlsOptions;
+
 /**
  * Settings of the gRPC listener.
  *
@@ -17,6 +19,7 @@ package io.sluice.gateway.grpc;
  * @param permitKeepAliveTimeSeconds clients that ping more often than this (or at all without calls in flight)
  *     get GOAWAY {@code ENHANCE_YOUR_CALM}, grpc-java's keepalive enforcement
  * @param maxConnectionIdleSeconds a connection without calls for this long is closed gracefully
+ * @param tls TLS settings, or null for plaintext (the default)
  */
 public record GrpcOptions(
     String host,
@@ -27,7 +30,8 @@ public record GrpcOptions(
     int keepAliveTimeSeconds,
     int keepAliveTimeoutSeconds,
     int permitKeepAliveTimeSeconds,
-    int maxConnectionIdleSeconds) {
+    int maxConnectionIdleSeconds,
+    TlsOptions tls) {
   /** Default limit on inbound messages: 64 MiB. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
   /** Default streams per connection: 256. */
@@ -62,11 +66,14 @@ public record GrpcOptions(
     requirePositive("maxConnectionIdleSeconds", maxConnectionIdleSeconds);
   }
 
-  /** Options for {@code host}:{@code port} with a {@code maxInboundMessageBytes} limit and default other limits. */
+  /**
+   * Plaintext options for {@code host}:{@code port} with a {@code maxInboundMessageBytes} limit and default other
+   * limits.
+   */
   public GrpcOptions(String host, int port, int maxInboundMessageBytes) {
     this(host, port, maxInboundMessageBytes, DEFAULT_MAX_CONCURRENT_CALLS_PER_CONNECTION,
         DEFAULT_MAX_INBOUND_METADATA_BYTES, DEFAULT_KEEP_ALIVE_TIME_SECONDS, DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS,
-        DEFAULT_PERMIT_KEEP_ALIVE_TIME_SECONDS, DEFAULT_MAX_CONNECTION_IDLE_SECONDS);
+        DEFAULT_PERMIT_KEEP_ALIVE_TIME_SECONDS, DEFAULT_MAX_CONNECTION_IDLE_SECONDS, null);
   }
 
   /** Options for {@code host}:{@code port} with a {@value #DEFAULT_MAX_INBOUND_MESSAGE_BYTES}-byte limit. */
@@ -77,7 +84,14 @@ public record GrpcOptions(
   /** These options with another cap on concurrent calls per connection. */
   public GrpcOptions withMaxConcurrentCallsPerConnection(int newMax) {
     return new GrpcOptions(host, port, maxInboundMessageBytes, newMax, maxInboundMetadataBytes,
-        keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds, maxConnectionIdleSeconds);
+        keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds, maxConnectionIdleSeconds, tls);
+  }
+
+  /** These options with TLS settings {@code newTls} (null: plaintext). */
+  public GrpcOptions withTls(TlsOptions newTls) {
+    return new GrpcOptions(host, port, maxInboundMessageBytes, maxConcurrentCallsPerConnection,
+        maxInboundMetadataBytes, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
+        maxConnectionIdleSeconds, newTls);
   }
 
   private static void requirePositive(String name, int value) {

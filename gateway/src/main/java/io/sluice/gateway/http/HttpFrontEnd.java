@@ -19,6 +19,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunked are rejected), admission of inference requests before their bodies are buffered ({@link HttpAdmission}),
  * the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
  * {@link HttpRequestHandler}. Connections beyond {@link HttpOptions#maxConnections()} get 503 for their requests.
+ * With {@link HttpOptions#tls()} set, a TLS handler comes first (HTTPS; see {@link ServerTls}).
  *
  * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent). {@link #close()} stops
  * accepting, lets requests in flight finish for up to {@value #DRAIN_SECONDS} seconds while idle connections
@@ -45,24 +47,34 @@ public final class HttpFrontEnd implements AutoCloseable {
   private final ServerQueries queries;
   private final Admission admission;
   private final AtomicInteger open = new AtomicInteger();
+  private final ServerTls tls;
   private final ChannelGroup connections = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
   private volatile Channel listener;
   private boolean closed;
 
-  /** A front end with its own default {@link Admission} (tests and embedding). */
+  /**
+   * A front end with its own default {@link Admission} (tests and embedding).
+   *
+   * @throws IllegalArgumentException when the TLS files cannot be read
+   */
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
     this(options, dispatcher, queries, Admission.withDefaults());
   }
 
-  /** A front end that admits inference requests through {@code admission}, shared with the gRPC listener. */
+  /**
+   * A front end that admits inference requests through {@code admission}, shared with the gRPC listener.
+   *
+   * @throws IllegalArgumentException when the TLS files cannot be read
+   */
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
       Admission admission) {
     this.options = options;
     this.dispatcher = dispatcher;
     this.queries = queries;
     this.admission = admission;
+    this.tls = ServerTls.of(options.tls());
   }
 
   /**
@@ -91,7 +103,8 @@ public final class HttpFrontEnd implements AutoCloseable {
       shutdownEventLoops();
       throw e;
     }
-    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}", options.host(), Integer.toString(port()));
+    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}{2}", options.host(), Integer.toString(port()),
+        tls.describe());
   }
 
   /**
@@ -151,6 +164,7 @@ public final class HttpFrontEnd implements AutoCloseable {
       connections.add(channel);
       boolean overCapacity = open.incrementAndGet() > options.maxConnections();
       channel.closeFuture().addListener(closed -> open.decrementAndGet());
+      tls.addTo(channel);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
           .setMaxInitialLineLength(options.maxInitialLineBytes())
           .setMaxHeaderSize(options.maxHeaderBytes())

@@ -1,5 +1,7 @@
 package io.sluice.gateway.http;
 
+import io.sluice.gateway.tls.TlsOptions;
+
 /**
  * Settings of the HTTP/1.1 listener.
  *
@@ -15,6 +17,7 @@ package io.sluice.gateway.http;
  *     {@code Retry-After} and the connection closed
  * @param maxPipelinedRequests requests a connection may send ahead of the one being answered (HTTP
  *     pipelining); the next one beyond is answered 503 and the connection closed
+ * @param tls TLS (HTTPS) settings, or null for plaintext (the default)
  */
 public record HttpOptions(
     String host,
@@ -25,7 +28,8 @@ public record HttpOptions(
     int idleTimeoutSeconds,
     int eventLoopThreads,
     int maxConnections,
-    int maxPipelinedRequests) {
+    int maxPipelinedRequests,
+    TlsOptions tls) {
 
   /** Default body limit: 64 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
@@ -58,9 +62,16 @@ public record HttpOptions(
     }
   }
 
+  /** Plaintext options: the canonical constructor with no {@code tls}. */
+  public HttpOptions(String host, int port, int maxBodyBytes, int maxHeaderBytes, int maxInitialLineBytes,
+      int idleTimeoutSeconds, int eventLoopThreads, int maxConnections, int maxPipelinedRequests) {
+    this(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds, eventLoopThreads,
+        maxConnections, maxPipelinedRequests, null);
+  }
+
   /**
    * Default limits on {@code host}:{@code port}: 64 MiB bodies, 16 KiB headers, 8 KiB request line, 60 s,
-   * 10,000 connections, 16 pipelined requests.
+   * 10,000 connections, 16 pipelined requests; plaintext.
    */
   public static HttpOptions defaults(String host, int port) {
     return new HttpOptions(host, port, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
@@ -71,19 +82,25 @@ public record HttpOptions(
   /** These options with another body limit. */
   public HttpOptions withMaxBodyBytes(int newMaxBodyBytes) {
     return new HttpOptions(host, port, newMaxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
-        eventLoopThreads, maxConnections, maxPipelinedRequests);
+        eventLoopThreads, maxConnections, maxPipelinedRequests, tls);
   }
 
   /** These options with other connection caps. */
   public HttpOptions withConnectionLimits(int newMaxConnections, int newMaxPipelinedRequests) {
     return new HttpOptions(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
-        eventLoopThreads, newMaxConnections, newMaxPipelinedRequests);
+        eventLoopThreads, newMaxConnections, newMaxPipelinedRequests, tls);
   }
 
   /** These options with another idle and request-arrival timeout. */
   public HttpOptions withIdleTimeoutSeconds(int newIdleTimeoutSeconds) {
     return new HttpOptions(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, newIdleTimeoutSeconds,
-        eventLoopThreads, maxConnections, maxPipelinedRequests);
+        eventLoopThreads, maxConnections, maxPipelinedRequests, tls);
+  }
+
+  /** These options with TLS settings {@code newTls} (null: plaintext). */
+  public HttpOptions withTls(TlsOptions newTls) {
+    return new HttpOptions(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, idleTimeoutSeconds,
+        eventLoopThreads, maxConnections, maxPipelinedRequests, newTls);
   }
 
   private static void requirePositive(String name, int value) {

@@ -3,10 +3,15 @@ package io.sluice.gateway.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.gateway.tls.TlsOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AdminOptionsTest {
+  @TempDir Path dir;
+
   @Test
   void defaultsBindLoopbackOnPort8002WithoutAToken() {
     AdminOptions defaults = AdminOptions.defaults();
@@ -35,6 +40,20 @@ class AdminOptionsTest {
           .hasMessageContaining("--admin-token-file");
     }
     assertThat(new AdminOptions("0.0.0.0", 8002, Path.of("tokens")).bindsLoopback()).isFalse();
+  }
+
+  @Test
+  void anyAddressIsAllowedWithoutATokenWhenClientCertificatesAreRequired() throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+    TlsOptions tls = TlsOptions.of(cert, cert);
+
+    AdminOptions mutual = new AdminOptions("0.0.0.0", 8002, null, tls.requireClientCertificates(cert));
+    assertThat(mutual.tls().requiresClientCertificates()).isTrue();
+    assertThat(mutual.bindsLoopback()).isFalse();
+    assertThatThrownBy(() -> new AdminOptions("0.0.0.0", 8002, null, tls))
+        .hasMessageContaining("not a loopback address")
+        .hasMessageContaining("--admin-tls-client-ca");
+    assertThat(new AdminOptions("127.0.0.1", 0, null, tls).tls()).isEqualTo(tls);
   }
 
   @Test

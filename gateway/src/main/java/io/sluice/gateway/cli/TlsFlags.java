@@ -1,0 +1,91 @@
+package io.sluice.gateway.cli;
+
+import io.sluice.gateway.tls.TlsContexts;
+import io.sluice.gateway.tls.TlsOptions;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The TLS flags of {@code sluice serve}: one certificate and key for the HTTP and gRPC listeners, another for the
+ * admin listener, which may also require client certificates (mutual TLS). The PEM files are read when the flags
+ * are turned into {@link TlsOptions}, so a missing file or unreadable PEM is a usage error (exit code 2), not a
+ * failed start.
+ */
+final class TlsFlags {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain (server certificate first) for TLS on the HTTP and gRPC listeners; "
+          + "needs --tls-key (default: plaintext).")
+  Path certificate;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "PEM private key of --tls-cert (unencrypted PKCS#8, -----BEGIN PRIVATE KEY-----).")
+  Path key;
+
+  @Option(names = "--admin-tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain for HTTPS on the admin listener; needs --admin-tls-key "
+          + "(default: plaintext).")
+  Path adminCertificate;
+
+  @Option(names = "--admin-tls-key", paramLabel = "FILE",
+      description = "PEM private key of --admin-tls-cert (unencrypted PKCS#8).")
+  Path adminKey;
+
+  @Option(names = "--admin-tls-client-ca", paramLabel = "FILE",
+      description = "PEM certificates of the CAs whose client certificates the admin listener accepts; turns "
+          + "mutual TLS on (clients without such a certificate cannot connect) and allows a non-loopback "
+          + "--admin-host without --admin-token-file.")
+  Path adminClientCa;
+
+  /**
+   * TLS of the HTTP and gRPC listeners, or null for plaintext.
+   *
+   * @throws CommandLine.ParameterException when the flags or their files are wrong
+   */
+  TlsOptions listeners() {
+    return options("TLS of the HTTP and gRPC listeners", "--tls-cert", certificate, "--tls-key", key, null);
+  }
+
+  /**
+   * TLS of the admin listener, or null for plaintext.
+   *
+   * @throws CommandLine.ParameterException when the flags or their files are wrong
+   */
+  TlsOptions admin() {
+    if (adminClientCa != null && adminCertificate == null && adminKey == null) {
+      throw usage("--admin-tls-client-ca needs --admin-tls-cert and --admin-tls-key");
+    }
+    return options("TLS of the admin listener", "--admin-tls-cert", adminCertificate, "--admin-tls-key", adminKey,
+        adminClientCa);
+  }
+
+  private TlsOptions options(String what, String certificateFlag, Path certificateFile, String keyFlag,
+      Path keyFile, Path clientCa) {
+    if (certificateFile == null && keyFile == null) {
+      return null;
+    }
+    if (certificateFile == null || keyFile == null) {
+      throw usage(certificateFlag + " and " + keyFlag + " go together (expected: both, or neither for plaintext)");
+    }
+    try {
+      TlsOptions options = TlsOptions.of(certificateFile, keyFile);
+      if (clientCa != null) {
+        options = options.requireClientCertificates(clientCa);
+      }
+      // Reads the PEM files now, as the listener will when it starts.
+      TlsContexts.forNetty(options);
+      return options;
+    } catch (IllegalArgumentException e) {
+      throw usage(what + ": " + e.getMessage());
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(command.commandLine(), message);
+  }
+}

@@ -1,0 +1,92 @@
+package io.sluice.gateway.tls;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.security.Principal;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The TLS of one Netty HTTP listener, or none: built once when the listener is created, then asked to put its
+ * handler at the front of every accepted connection's pipeline. A connection whose handshake does not finish within
+ * {@link TlsOptions#handshakeTimeoutMillis()} is closed; one that fails the handshake (plaintext, no or a foreign
+ * client certificate) is closed by the handler and the failure reaches the pipeline's {@code exceptionCaught}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ServerTls {
+  private static final ServerTls PLAINTEXT = new ServerTls(null, null);
+
+  private final SslContext context;
+  private final TlsOptions options;
+
+  private ServerTls(SslContext context, TlsOptions options) {
+    this.context = context;
+    this.options = options;
+  }
+
+  /**
+   * The TLS of {@code options}, or plaintext when {@code options} is null.
+   *
+   * @throws IllegalArgumentException when the PEM files cannot be read (see {@link TlsContexts#forNetty})
+   */
+  public static ServerTls of(TlsOptions options) {
+    return options == null ? PLAINTEXT : new ServerTls(TlsContexts.forNetty(options), options);
+  }
+
+  /** For startup lines: {@link #describe(TlsOptions)} of this listener's options. */
+  public String describe() {
+    return describe(options);
+  }
+
+  /**
+   * For startup lines of an HTTP listener: empty for plaintext, else {@code " (https)"} or
+   * {@code " (https, client certificate required)"}.
+   */
+  public static String describe(TlsOptions options) {
+    if (options == null) {
+      return "";
+    }
+    return options.requiresClientCertificates() ? " (https, client certificate required)" : " (https)";
+  }
+
+  /** Puts the TLS handler first in {@code channel}'s pipeline; does nothing when plaintext. Call on accept. */
+  public void addTo(Channel channel) {
+    if (context == null) {
+      return;
+    }
+    SslHandler handler = context.newHandler(channel.alloc());
+    handler.setHandshakeTimeoutMillis(options.handshakeTimeoutMillis());
+    channel.pipeline().addFirst("tls", handler);
+  }
+
+  /**
+   * The common name (else the whole subject) of the verified certificate that {@code channel}'s peer presented, or
+   * null when the connection is plaintext or the peer presented none. Call after the handshake, e.g. per request.
+   */
+  public static String peerName(Channel channel) {
+    SslHandler handler = channel.pipeline().get(SslHandler.class);
+    if (handler == null) {
+      return null;
+    }
+    Principal subject;
+    try {
+      subject = handler.engine().getSession().getPeerPrincipal();
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+    try {
+      for (Rdn rdn : new LdapName(subject.getName()).getRdns()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          return rdn.getValue().toString();
+        }
+      }
+    } catch (InvalidNameException e) {
+      // Not an X.500 name: use it whole.
+    }
+    return subject.getName();
+  }
+}

@@ -1,0 +1,87 @@
+package io.sluice.gateway.tls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * TLS settings of one listener, from PEM files. Checked here: the files exist and are readable; their contents are
+ * parsed by {@link TlsContexts} (which reports what is wrong without echoing what the files hold).
+ *
+ * @param certificateChain PEM file with the server certificate first, then any intermediate certificates
+ * @param privateKey PEM file with the server certificate's private key: unencrypted PKCS#8
+ *     ({@code -----BEGIN PRIVATE KEY-----}), or whatever else Netty's {@code SslContextBuilder} reads
+ * @param clientCa PEM file with the certificate authorities that sign client certificates, or null when clients
+ *     present none ({@link ClientAuth#NONE})
+ * @param clientAuth whether clients must present a certificate signed by {@code clientCa}
+ * @param handshakeTimeoutMillis a connection whose TLS handshake has not finished this long after it was accepted
+ *     is closed
+ */
+public record TlsOptions(
+    Path certificateChain,
+    Path privateKey,
+    Path clientCa,
+    ClientAuth clientAuth,
+    long handshakeTimeoutMillis) {
+
+  /** Default handshake timeout: 10 seconds. */
+  public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+  /** Whether a client must present a certificate, and what happens when it does not. */
+  public enum ClientAuth {
+    /** Clients are not asked for a certificate. */
+    NONE,
+    /** Clients are asked; one without a certificate connects, one with a certificate not signed by the CA fails. */
+    OPTIONAL,
+    /** Clients without a certificate signed by the CA cannot connect (mutual TLS). */
+    REQUIRE
+  }
+
+  public TlsOptions {
+    requireReadable("certificateChain", certificateChain);
+    requireReadable("privateKey", privateKey);
+    if (clientAuth == null) {
+      throw new IllegalArgumentException("clientAuth: null (expected: NONE, OPTIONAL or REQUIRE)");
+    }
+    if (clientAuth == ClientAuth.NONE && clientCa != null) {
+      throw new IllegalArgumentException("clientAuth: NONE with a clientCa (expected: OPTIONAL or REQUIRE)");
+    }
+    if (clientAuth != ClientAuth.NONE) {
+      requireReadable("clientCa", clientCa);
+    }
+    if (handshakeTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("handshakeTimeoutMillis: " + handshakeTimeoutMillis + " (expected: > 0)");
+    }
+  }
+
+  /** Server TLS with {@code certificateChain} and {@code privateKey}, no client certificates, 10 s handshakes. */
+  public static TlsOptions of(Path certificateChain, Path privateKey) {
+    return new TlsOptions(certificateChain, privateKey, null, ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+  }
+
+  /** These options requiring client certificates signed by a CA in {@code caFile} (mutual TLS). */
+  public TlsOptions requireClientCertificates(Path caFile) {
+    return new TlsOptions(certificateChain, privateKey, caFile, ClientAuth.REQUIRE, handshakeTimeoutMillis);
+  }
+
+  /** These options with another handshake timeout. */
+  public TlsOptions withHandshakeTimeoutMillis(long millis) {
+    return new TlsOptions(certificateChain, privateKey, clientCa, clientAuth, millis);
+  }
+
+  /** Whether every client must present a certificate signed by {@link #clientCa()}. */
+  public boolean requiresClientCertificates() {
+    return clientAuth == ClientAuth.REQUIRE;
+  }
+
+  private static void requireReadable(String name, Path file) {
+    if (file == null) {
+      throw new IllegalArgumentException(name + ": null (expected: a PEM file)");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(name + ": " + file + " is not a file (expected: a readable PEM file)");
+    }
+    if (!Files.isReadable(file)) {
+      throw new IllegalArgumentException(name + ": " + file + " is not readable (expected: a readable PEM file)");
+    }
+  }
+}
