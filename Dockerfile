@@ -22,7 +22,8 @@ COPY --from=build /src/gateway/target/sluice.jar /opt/sluice/sluice.jar
 COPY --from=build /src/models /models
 USER 10001
 EXPOSE 8000 8001
+# Plain HTTP, or HTTPS when the server runs with --tls-cert (-k: the probe checks readiness, not the certificate).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8000/v2/health/ready || exit 1
+    CMD curl -fsS http://127.0.0.1:8000/v2/health/ready || curl -fsSk https://127.0.0.1:8000/v2/health/ready || exit 1
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/sluice/sluice.jar"]
 CMD ["serve", "--model-repository", "/models"]
