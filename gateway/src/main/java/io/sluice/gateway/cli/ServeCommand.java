@@ -6,6 +6,7 @@ import io.sluice.gateway.drift.DriftServiceOptions;
 import io.sluice.gateway.admin.AdminOptions;
 import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
+import io.sluice.gateway.transport.ServerTransport;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelStatus;
@@ -172,7 +173,8 @@ final class ServeCommand implements Callable<Integer> {
     }, "sluice-shutdown"));
     System.out.println("model repository: " + repository + " (control mode " + controlMode + ")");
     server.start();
-    System.out.println("HTTP listening on " + host + ":" + server.httpPort());
+    System.out.println("HTTP listening on " + host + ":" + server.httpPort() + " (" + ServerTransport.best()
+        + " transport)");
     System.out.println("gRPC listening on " + host + ":" + server.grpcPort());
     System.out.println("admin listening on " + adminHost + ":" + server.adminPort()
         + (adminTokenFile == null ? "" : " (bearer token required)"));

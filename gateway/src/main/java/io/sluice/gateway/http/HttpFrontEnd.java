@@ -5,19 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.transport.ServerTransport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * Per connection: a request deadline, an idle timeout, the HTTP codec (limits on the request line and headers,
  * strict framing: Content-Length with Transfer-Encoding, duplicate Content-Lengths and a final coding other than
  * chunked are rejected), the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
- * {@link HttpRequestHandler}.
+ * {@link HttpRequestHandler}. Runs on native epoll where it is available, NIO otherwise ({@link ServerTransport}).
  *
  * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent). {@link #close()} stops
  * accepting, lets requests in flight finish for up to {@value #DRAIN_SECONDS} seconds while idle connections
@@ -40,6 +37,7 @@ public final class HttpFrontEnd implements AutoCloseable {
   private final HttpOptions options;
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
+  private final ServerTransport transport;
   private final ChannelGroup connections = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
@@ -47,9 +45,16 @@ public final class HttpFrontEnd implements AutoCloseable {
   private boolean closed;
 
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
+    this(options, dispatcher, queries, ServerTransport.best());
+  }
+
+  /** As above, on {@code transport} (tests run both). */
+  HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
+      ServerTransport transport) {
     this.options = options;
     this.dispatcher = dispatcher;
     this.queries = queries;
+    this.transport = transport;
   }
 
   /**
@@ -62,13 +67,11 @@ public final class HttpFrontEnd implements AutoCloseable {
     if (acceptor != null || closed) {
       throw new IllegalStateException("HTTP front end already started");
     }
-    acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"),
-        NioIoHandler.newFactory());
-    workers = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("sluice-http"),
-        NioIoHandler.newFactory());
+    acceptor = transport.eventLoops(1, "sluice-http-accept");
+    workers = transport.eventLoops(options.eventLoopThreads(), "sluice-http");
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(acceptor, workers)
-        .channel(NioServerSocketChannel.class)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new Initializer());
@@ -78,7 +81,8 @@ public final class HttpFrontEnd implements AutoCloseable {
       shutdownEventLoops();
       throw e;
     }
-    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}", options.host(), Integer.toString(port()));
+    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1} ({2})", options.host(), Integer.toString(port()),
+        transport);
   }
 
   /**

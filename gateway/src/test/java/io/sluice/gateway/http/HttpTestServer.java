@@ -2,6 +2,7 @@ package io.sluice.gateway.http;
 
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.transport.ServerTransport;
 import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.onnx.SampleRepository;
 import io.sluice.runtime.repository.ModelRepository;
@@ -23,20 +24,26 @@ final class HttpTestServer implements AutoCloseable {
   final ModelManager models;
   final HttpFrontEnd http;
 
-  private HttpTestServer(ModelManager models, HttpOptions options) {
+  private HttpTestServer(ModelManager models, HttpOptions options, ServerTransport transport) {
     this.models = models;
     this.http = new HttpFrontEnd(options, new InferenceDispatcher(models),
-        new ServerQueries(models, "test", accepting::get));
+        new ServerQueries(models, "test", accepting::get), transport);
   }
 
   /** Loads the repository under {@code directory} and starts a front end with {@code options}. */
   static HttpTestServer start(Path directory, HttpOptions options) throws IOException, InterruptedException {
+    return start(directory, options, ServerTransport.best());
+  }
+
+  /** As above, on {@code transport}. */
+  static HttpTestServer start(Path directory, HttpOptions options, ServerTransport transport)
+      throws IOException, InterruptedException {
     SampleRepository.write(directory);
     TestModels.writeModel(directory, TWO_OUTPUTS, 1, TestModels.twoOutputs());
     ModelManager models = new ModelManager(new ModelRepository(directory),
         new VersionLoader(RuntimeOptions.defaults()));
     models.loadAll();
-    HttpTestServer server = new HttpTestServer(models, options);
+    HttpTestServer server = new HttpTestServer(models, options, transport);
     try {
       server.http.start();
     } catch (InterruptedException | RuntimeException e) {
