@@ -20,6 +20,8 @@ final class BatchRunner {
   private final String version;
   private final ModelExecutor executor;
   private final VersionStatistics statistics;
+  // Each worker's buffer for concatenated inputs; a batch's inputs are dead once its run returned.
+  private final ThreadLocal<BatchAssembler.Scratch> scratch = ThreadLocal.withInitial(BatchAssembler.Scratch::new);
 
   BatchRunner(String modelName, String version, ModelExecutor executor, VersionStatistics statistics) {
     this.modelName = modelName;
@@ -47,7 +49,7 @@ final class BatchRunner {
       totalRows += member.samples();
     }
     try {
-      execution = executor.execute(BatchAssembler.concatenate(requests), outputNames, guard);
+      execution = executor.execute(BatchAssembler.concatenate(requests, scratch.get()), outputNames, guard);
       long firstRow = 0;
       for (Pending member : members) {
         perMember.add(select(BatchAssembler.slice(execution.outputs(), totalRows, firstRow, member.rows),
