@@ -14,11 +14,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,8 +27,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.benchmarks.load.client.Target;
+import io.sluice.gateway.transport.ServerTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -181,7 +178,8 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
     }, "echo-http-shutdown"));
     System.out.println(port());
     System.out.flush();
-    System.err.println("echo-http: listening on " + host + ":" + port() + ", infer response "
+    System.err.println("echo-http: listening on " + host + ":" + port() + " (" + ServerTransport.best()
+        + " transport), infer response "
         + canned.response().length + " bytes");
     stopped.await();
     return 0;
@@ -189,13 +187,14 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
 
   /** Binds {@code host:port} and serves {@code canned}; {@link #port()} tells the bound port. */
   public EchoHttpServer start(String bindHost, int bindPort, Canned canned) throws InterruptedException {
-    acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("echo-http-accept"),
-        NioIoHandler.newFactory());
-    workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("echo-http"), NioIoHandler.newFactory());
+    // the transport Sluice's HTTP listener runs on, so the floor moves the bytes the same way
+    ServerTransport transport = ServerTransport.best();
+    acceptor = transport.eventLoops(1, "echo-http-accept");
+    workers = transport.eventLoops(0, "echo-http");
     Answers answers = new Answers(canned);
     listener = new ServerBootstrap()
         .group(acceptor, workers)
-        .channel(NioServerSocketChannel.class)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {

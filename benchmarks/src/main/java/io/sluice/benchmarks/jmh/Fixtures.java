@@ -2,6 +2,8 @@ package io.sluice.benchmarks.jmh;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.protobuf.TextFormat;
+import io.sluice.proto.config.ModelConfig;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.onnx.SampleRepository;
@@ -131,6 +133,15 @@ final class Fixtures {
   static Path sampleRepository() throws IOException {
     Path root = Files.createTempDirectory("sluice-jmh-repository");
     SampleRepository.write(root);
+    return root;
+  }
+
+  /** A new temporary repository holding one model, version 1, with {@code config} as its config.pbtxt. */
+  static Path modelRepository(String name, byte[] model, ModelConfig config) throws IOException {
+    Path root = Files.createTempDirectory("sluice-jmh-repository");
+    Path version = Files.createDirectories(root.resolve(name).resolve("1"));
+    Files.write(version.resolve("model.onnx"), model);
+    Files.writeString(root.resolve(name).resolve("config.pbtxt"), TextFormat.printer().printToString(config));
     return root;
   }
 

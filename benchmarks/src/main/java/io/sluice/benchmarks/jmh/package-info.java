@@ -11,6 +11,8 @@
  *   <li>{@link io.sluice.benchmarks.jmh.LatencyRecordBenchmark}: per-request latency recording.
  *   <li>{@link io.sluice.benchmarks.jmh.DispatchBenchmark}: one request through the in-process dispatch path
  *       to a tiny model.
+ *   <li>{@link io.sluice.benchmarks.jmh.BatchingThroughputBenchmark}: many requests in flight through the
+ *       dispatcher to the benchmark MLP and image models, dynamic batching on and off (throughput).
  * </ul>
  *
  * <p>Package-private gateway code is reached through the {@code BenchmarkAccess} classes this module adds to

@@ -41,7 +41,7 @@ class SuitesTest {
         "GrpcDecodeBenchmark.convert", "GrpcDecodeBenchmark.parseAndConvert", "TensorBenchmark.direct",
         "TensorBenchmark.heap", "CanaryRouteBenchmark.weighted", "CanaryRouteBenchmark.sticky",
         "LatencyRecordBenchmark.latencyRecorder", "LatencyRecordBenchmark.requestRecorder",
-        "DispatchBenchmark.dispatch");
+        "DispatchBenchmark.dispatch", "BatchingThroughputBenchmark.request");
   }
 
   @Test
@@ -141,6 +141,29 @@ class SuitesTest {
         assertThat(probabilities[0] + probabilities[1] + probabilities[2]).isCloseTo(1f, offset(1e-5f));
       } finally {
         suite.tearDown();
+      }
+    }
+  }
+
+  @Test
+  void batchingThroughputKeepsItsRequestsInFlightAndAnswersEachModelWithAndWithoutBatching() throws Exception {
+    for (String model : List.of("mlp", "image")) {
+      for (String batching : List.of("off", "on")) {
+        BatchingThroughputBenchmark suite = new BatchingThroughputBenchmark();
+        suite.model = model;
+        suite.batching = batching;
+        suite.inFlight = 8;
+        suite.setUp();
+        try {
+          for (int i = 0; i < 20; i++) {
+            InferenceResponse response = suite.request();
+            assertThat(response.modelName()).isEqualTo(model);
+            assertThat(response.outputs().get(0).shape()).as(model + " " + batching).containsExactly(1,
+                model.equals("mlp") ? 3 : 10);
+          }
+        } finally {
+          suite.tearDown();
+        }
       }
     }
   }

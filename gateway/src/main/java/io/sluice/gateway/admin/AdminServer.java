@@ -5,19 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.gateway.tls.ServerTls;
+import io.sluice.gateway.transport.ServerTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -94,11 +91,11 @@ public final class AdminServer implements AutoCloseable {
           thread.setDaemon(true);
           return thread;
         });
-    loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-admin-io"),
-        NioIoHandler.newFactory());
+    ServerTransport transport = ServerTransport.best();
+    loop = transport.eventLoops(1, "sluice-admin-io");
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop)
-        .channel(NioServerSocketChannel.class)
+        .channel(transport.serverChannel())
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override

@@ -8,6 +8,7 @@ import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.gateway.tls.ServerTls;
 import io.sluice.gateway.tls.TlsOptions;
+import io.sluice.gateway.transport.ServerTransport;
 import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelStatus;
@@ -196,7 +197,8 @@ final class ServeCommand implements Callable<Integer> {
     }, "sluice-shutdown"));
     System.out.println("model repository: " + repository + " (control mode " + controlMode + ")");
     server.start();
-    System.out.println("HTTP listening on " + host + ":" + server.httpPort() + ServerTls.describe(listenerTls));
+    System.out.println("HTTP listening on " + host + ":" + server.httpPort() + ServerTls.describe(listenerTls)
+        + " (" + ServerTransport.best() + " transport)");
     System.out.println("gRPC listening on " + host + ":" + server.grpcPort() + (listenerTls == null ? "" : " (TLS)"));
     System.out.println("admin listening on " + adminHost + ":" + server.adminPort() + ServerTls.describe(adminTls)
         + (adminTokenFile == null ? "" : " (bearer token required)"));

@@ -1,6 +1,7 @@
 package io.sluice.gateway.grpc;
 
 import com.google.protobuf.ByteString;
+import io.sluice.proto.inference.InferParameter;
 import io.sluice.proto.inference.ModelInferRequest;
 import io.sluice.proto.inference.ModelInferRequest.InferInputTensor;
 import io.sluice.runtime.exec.InferenceException;
@@ -19,7 +20,8 @@ import java.util.List;
  * arithmetic before a tensor buffer is allocated; each input's bytes are copied exactly once, into the direct
  * buffer handed to ONNX Runtime. Names and datatypes are checked against the model later, by the dispatcher.
  * A {@code contents} message without elements next to raw contents counts as absent (some clients always set
- * it); any typed element next to raw contents is INVALID_ARGUMENT.
+ * it); any typed element next to raw contents is INVALID_ARGUMENT. The request's {@code timeout} parameter
+ * (microseconds) becomes the request's queue timeout.
  *
  * <p>Stateless and thread-safe.
  */
@@ -73,8 +75,33 @@ final class InferRequestConverter {
       outputs.add(request.getOutputs(i).getName());
     }
     return new InferenceRequest(request.getModelName(), request.getModelVersion(), request.getId(), inputs,
-        outputs, receivedNanos, InferenceRequest.NO_DEADLINE, null, routing == null ? null : routing.key(),
-        routing == null ? null : routing.pin());
+        outputs, receivedNanos, InferenceRequest.NO_DEADLINE, timeoutNanos(request), null,
+        routing == null ? null : routing.key(), routing == null ? null : routing.pin());
+  }
+
+  /**
+   * The request's {@code timeout} parameter (Triton's queue timeout in microseconds: {@code int64_param}, or
+   * {@code uint64_param}) in nanoseconds; 0 when absent.
+   */
+  static long timeoutNanos(ModelInferRequest request) {
+    if (request.getParametersCount() == 0) {
+      return 0;
+    }
+    InferParameter timeout = request.getParametersMap().get("timeout");
+    if (timeout == null) {
+      return 0;
+    }
+    switch (timeout.getParameterChoiceCase()) {
+      case INT64_PARAM:
+        return InferenceRequest.timeoutParameter(timeout.getInt64Param());
+      case UINT64_PARAM:
+        long micros = timeout.getUint64Param();
+        // an unsigned value past Long.MAX_VALUE reads as negative: that long is "no limit" in practice
+        return micros < 0 ? Long.MAX_VALUE : InferenceRequest.timeoutParameter(micros);
+      default:
+        throw InferenceException.invalid("parameter 'timeout' must be an int64_param (expected: microseconds"
+            + " >= 0)");
+    }
   }
 
   private static long[] shape(InferInputTensor input) {

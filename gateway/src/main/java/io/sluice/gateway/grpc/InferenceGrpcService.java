@@ -42,6 +42,7 @@ import io.sluice.proto.inference.RepositoryModelLoadResponse;
 import io.sluice.proto.inference.RepositoryModelUnloadRequest;
 import io.sluice.proto.inference.RepositoryModelUnloadResponse;
 import io.sluice.proto.inference.ServerReadyResponse;
+import io.sluice.runtime.exec.Cancellation;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
 import java.util.concurrent.CompletableFuture;
@@ -60,11 +61,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Threading: methods run on the server's call executor and only decode and encode; inference runs on the
  * model's workers, whose completion writes the response. Calls whose deadline has passed before dispatch are
- * answered DEADLINE_EXCEEDED without running the model; cancelled calls are never written to. Works on any
+ * answered DEADLINE_EXCEEDED without running the model; cancelled calls are never written to, dropped from the
+ * queue unrun, and their run is stopped when no other caller shares it. The {@code timeout} request parameter
+ * (microseconds) is the request's queue timeout, honoured as the model's queue policy says. Works on any
  * transport, including grpc-java's in-process one.
  */
 public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncService, BindableService {
-  private static final Runnable IGNORE_CANCEL = () -> { };
 
   /** The sticky routing key metadata. */
   static final Metadata.Key<String> ROUTING_KEY =
@@ -216,8 +218,10 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
     long received = System.nanoTime();
     ServerCallStreamObserver<ModelInferResponse> call = (ServerCallStreamObserver<ModelInferResponse>) observer;
-    // isCancelled() is polled before every write; the handler only keeps grpc-java from throwing on it.
-    call.setOnCancelHandler(IGNORE_CANCEL);
+    // grpc-java runs the handler when the client cancels or the deadline passes: queued requests are then
+    // dropped and a run serving only gone callers is stopped. isCancelled() is still polled before writing.
+    Cancellation cancellation = new Cancellation();
+    call.setOnCancelHandler(cancellation::cancel);
     long bytes = request.getSerializedSize();
     if (!admission.tryAdmit(bytes)) {
       dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.UNAVAILABLE);
@@ -234,7 +238,7 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
       }
       GrpcFailures.checkDeadline(Context.current());
       // The schedulers drop a queued request unrun once its deadline passes or its caller is gone.
-      inference = inference.withDeadline(deadlineNanos(Context.current(), received), call::isCancelled);
+      inference = inference.withDeadline(deadlineNanos(Context.current(), received), cancellation);
     } catch (RuntimeException e) {
       dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.of(e));
       call.onError(GrpcFailures.toStatusException(e));

@@ -5,21 +5,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.tls.ServerTls;
+import io.sluice.gateway.transport.ServerTransport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunked are rejected), admission of inference requests before their bodies are buffered ({@link HttpAdmission}),
  * the body aggregator (413 over the body limit, {@code Expect: 100-continue}) and
  * {@link HttpRequestHandler}. Connections beyond {@link HttpOptions#maxConnections()} get 503 for their requests.
- * With {@link HttpOptions#tls()} set, a TLS handler comes first (HTTPS; see {@link ServerTls}).
+ * With {@link HttpOptions#tls()} set, a TLS handler comes first (HTTPS; see {@link ServerTls}). Runs on native
+ * epoll where it is available, NIO otherwise ({@link ServerTransport}).
  *
  * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent). {@link #close()} stops
  * accepting, lets requests in flight finish for up to {@value #DRAIN_SECONDS} seconds while idle connections
@@ -48,6 +46,7 @@ public final class HttpFrontEnd implements AutoCloseable {
   private final Admission admission;
   private final AtomicInteger open = new AtomicInteger();
   private final ServerTls tls;
+  private final ServerTransport transport;
   private final ChannelGroup connections = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
@@ -70,11 +69,18 @@ public final class HttpFrontEnd implements AutoCloseable {
    */
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
       Admission admission) {
+    this(options, dispatcher, queries, admission, ServerTransport.best());
+  }
+
+  /** As above, on {@code transport} (tests run both). */
+  HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries, Admission admission,
+      ServerTransport transport) {
     this.options = options;
     this.dispatcher = dispatcher;
     this.queries = queries;
     this.admission = admission;
     this.tls = ServerTls.of(options.tls());
+    this.transport = transport;
   }
 
   /**
@@ -87,13 +93,11 @@ public final class HttpFrontEnd implements AutoCloseable {
     if (acceptor != null || closed) {
       throw new IllegalStateException("HTTP front end already started");
     }
-    acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"),
-        NioIoHandler.newFactory());
-    workers = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("sluice-http"),
-        NioIoHandler.newFactory());
+    acceptor = transport.eventLoops(1, "sluice-http-accept");
+    workers = transport.eventLoops(options.eventLoopThreads(), "sluice-http");
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(acceptor, workers)
-        .channel(NioServerSocketChannel.class)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new Initializer());
@@ -103,8 +107,8 @@ public final class HttpFrontEnd implements AutoCloseable {
       shutdownEventLoops();
       throw e;
     }
-    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}{2}", options.host(), Integer.toString(port()),
-        tls.describe());
+    LOG.log(System.Logger.Level.INFO, "HTTP listening on {0}:{1}{2} ({3})", options.host(),
+        Integer.toString(port()), tls.describe(), transport);
   }
 
   /**

@@ -19,6 +19,8 @@ import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.Outcome;
 import io.sluice.gateway.core.Protocol;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.runtime.exec.Cancellation;
+import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.repository.ModelName;
 import java.util.ArrayDeque;
 
@@ -31,6 +33,11 @@ import java.util.ArrayDeque;
  * <p>Requests on a connection are answered one at a time, in order: while one is in flight the channel stops
  * reading, and requests already decoded (HTTP pipelining) wait in a queue. Rejected requests leave the connection
  * usable unless the framing itself was broken (decoder failures: 400, 414 or 431, then close).
+ *
+ * <p>A connection that closes while its inference is queued or running cancels it: the scheduler drops it
+ * unrun, or stops its run when no other caller shares it. The NIO transport notices a peer's close only
+ * when it reads, and reading is off while a request is in flight; the epoll transport is told by the kernel
+ * ({@code EPOLLRDHUP}) and so notices it at once.
  *
  * <p>One per connection; its state is touched on the connection's event loop only.
  */
@@ -60,6 +67,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   // Admission bytes held by the request being answered (HttpAdmission.NONE when it holds none).
   private long answeringBytes = HttpAdmission.NONE;
+  // The dispatched inference's signal, cancelled if the connection closes before it is answered.
+  private Cancellation inferring;
   private volatile boolean draining;
 
   /**
@@ -219,7 +228,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       dispatcher.reject(route.model(), Protocol.HTTP, receivedNanos, Outcome.of(invalid));
       throw invalid;
     }
-    InferenceCall call = dispatcher.dispatch(decoded.request(), Protocol.HTTP);
+    Cancellation cancellation = new Cancellation();
+    inferring = cancellation;
+    InferenceCall call = dispatcher.dispatch(
+        decoded.request().withDeadline(InferenceRequest.NO_DEADLINE, cancellation), Protocol.HTTP);
     call.whenComplete((response, failure) -> {
       FullHttpResponse http;
       Throwable answered = failure;
@@ -266,6 +278,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     busy = false;
     release(answeringBytes);
     answeringBytes = HttpAdmission.NONE;
+    inferring = null;
     if (!keepOpen || draining) {
       ctx.close();
       return;
@@ -336,6 +349,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (inferring != null) {
+      inferring.cancel();
+      inferring = null;
+    }
     releasePending();
     ctx.fireChannelInactive();
   }

@@ -35,6 +35,9 @@ import java.util.List;
  * request's {@link ByteBuf} may be released as soon as this returns. {@code N = 0} (a body holding one raw
  * tensor and no JSON) is rejected: it would need the model's signature to name and shape the input.
  *
+ * <p>The request's {@code "parameters":{"timeout":N}} (microseconds, as Triton) becomes its queue timeout; the
+ * dynamic batcher honours it when the model's queue policy allows timeout overrides.
+ *
  * <p>Canary routing hints travel in headers: {@value #ROUTING_KEY_HEADER} (the sticky routing key) and
  * {@value #VERSION_PIN_HEADER} (a tester's version pin); both are copied into the request as sent and
  * interpreted by the version router.
@@ -88,7 +91,7 @@ final class InferRequestDecoder {
       binary.add(flag == null ? fields.binaryByDefault : flag);
     }
     InferenceRequest request = new InferenceRequest(model, version, fields.id, tensors, fields.outputNames,
-        receivedNanos, InferenceRequest.NO_DEADLINE, null, headers.get(ROUTING_KEY_HEADER),
+        receivedNanos, InferenceRequest.NO_DEADLINE, fields.timeoutNanos, null, headers.get(ROUTING_KEY_HEADER),
         headers.get(VERSION_PIN_HEADER));
     return new DecodedInferRequest(request, fields.idPresent, fields.binaryByDefault, binary);
   }
@@ -177,10 +180,24 @@ final class InferRequestDecoder {
       token = json.nextToken();
       if (name.equals("binary_data_output")) {
         fields.binaryByDefault = bool(token, "parameter 'binary_data_output' must be true or false");
+      } else if (name.equals("timeout")) {
+        fields.timeoutNanos = timeout(json, token);
       } else {
         json.skipChildren();
       }
     }
+  }
+
+  /** The {@code timeout} parameter: an integer number of microseconds (Triton's queue timeout). */
+  private static long timeout(JsonParser json, JsonToken token) throws IOException {
+    if (token != JsonToken.VALUE_NUMBER_INT) {
+      throw InferenceException.invalid("parameter 'timeout' must be an integer (expected: microseconds >= 0)");
+    }
+    if (json.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      // beyond a long: no limit in practice, or negative
+      return InferenceRequest.timeoutParameter(json.getBigIntegerValue().signum() < 0 ? -1 : Long.MAX_VALUE);
+    }
+    return InferenceRequest.timeoutParameter(json.getLongValue());
   }
 
   private static void readOutputs(JsonParser json, JsonToken token, RequestFields fields) throws IOException {
@@ -312,6 +329,7 @@ final class InferRequestDecoder {
     String id = "";
     boolean idPresent;
     boolean binaryByDefault;
+    long timeoutNanos;
     final List<InputFields> inputs = new ArrayList<>();
     final List<String> outputNames = new ArrayList<>();
     final List<Boolean> outputBinary = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.sluice.canary.gates.VersionWindow;
 import io.sluice.canary.testing.MutableClock;
 import io.sluice.gateway.core.VersionRouter;
 import io.sluice.gateway.metrics.VersionSignals;
+import io.sluice.runtime.exec.Cancellation;
 import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
@@ -32,8 +33,14 @@ class ShadowTapTest {
   }
 
   private static final InferenceRequest REQUEST = new InferenceRequest("m", "", "id-1", List.of(fp32("x", 1, 2)),
-      List.of(), System.nanoTime()).withDeadline(System.nanoTime() - 1, () -> true);
+      List.of(), System.nanoTime()).withDeadline(System.nanoTime() - 1, cancelled());
   private static final InferenceResponse PRIMARY = new InferenceResponse("m", "1", "id-1", List.of(fp32("y", 2, 3)));
+
+  private static Cancellation cancelled() {
+    Cancellation cancellation = new Cancellation();
+    cancellation.cancel();
+    return cancellation;
+  }
 
   private ShadowTap tap(ShadowTap.Runner runner, int maxInFlight) {
     return new ShadowTap(runner, signals, meters, Runnable::run, maxInFlight);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.sluice.proto.inference.InferParameter;
 import io.sluice.proto.inference.InferTensorContents;
 import io.sluice.proto.inference.ModelInferRequest;
 import io.sluice.proto.inference.ModelInferRequest.InferInputTensor;
@@ -207,6 +208,23 @@ class InferRequestConverterTest {
 
   static InferenceRequest convert(ModelInferRequest request) {
     return InferRequestConverter.convert(request, 0L);
+  }
+
+  @Test
+  void theTimeoutParameterIsAQueueTimeoutInMicroseconds() {
+    ModelInferRequest.Builder request = ModelInferRequest.newBuilder().addInputs(input("x", "FP32", 1))
+        .addRawInputContents(ByteString.copyFrom(new byte[4]));
+    assertThat(convert(request.build()).timeoutNanos()).isZero();
+    assertThat(convert(request.putParameters("timeout", InferParameter.newBuilder().setInt64Param(2500).build())
+        .build()).timeoutNanos()).isEqualTo(2_500_000);
+    assertThat(convert(request.putParameters("timeout", InferParameter.newBuilder().setUint64Param(7).build())
+        .build()).timeoutNanos()).isEqualTo(7_000);
+    assertThat(convert(request.putParameters("timeout", InferParameter.newBuilder()
+        .setInt64Param(Long.MAX_VALUE).build()).build()).timeoutNanos()).isEqualTo(Long.MAX_VALUE);
+    assertInvalid(request.putParameters("timeout", InferParameter.newBuilder().setInt64Param(-1).build()).build())
+        .hasMessage("parameter 'timeout': -1 (expected: microseconds >= 0)");
+    assertInvalid(request.putParameters("timeout", InferParameter.newBuilder().setDoubleParam(1.5).build())
+        .build()).hasMessageContaining("parameter 'timeout' must be an int64_param");
   }
 
   static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(ModelInferRequest request) {

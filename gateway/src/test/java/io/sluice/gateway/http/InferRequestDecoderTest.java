@@ -81,6 +81,19 @@ class InferRequestDecoderTest {
   }
 
   @Test
+  void theTimeoutParameterIsAQueueTimeoutInMicroseconds() {
+    String inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}";
+    assertThat(decode("{" + inputs).request().timeoutNanos()).isZero();
+    assertThat(decode("{\"parameters\":{\"timeout\":1500}," + inputs).request().timeoutNanos())
+        .isEqualTo(1_500_000);
+    assertThat(decode("{\"parameters\":{\"timeout\":123456789012345678901234567890}," + inputs).request()
+        .timeoutNanos()).isEqualTo(Long.MAX_VALUE);
+    assertInvalid("{\"parameters\":{\"timeout\":-3}," + inputs, "parameter 'timeout': -3 (expected: microseconds >= 0)");
+    assertInvalid("{\"parameters\":{\"timeout\":\"10\"}," + inputs, "parameter 'timeout' must be an integer");
+    assertInvalid("{\"parameters\":{\"timeout\":1.5}," + inputs, "parameter 'timeout' must be an integer");
+  }
+
+  @Test
   void nestedAndFlatDataGiveTheSameRowMajorBytes() {
     Tensor flat = input(one("INT32", "[2,3]", "[1,2,3,4,5,6]"));
     Tensor nested = input(one("INT32", "[2,3]", "[[1,2,3],[4,5,6]]"));

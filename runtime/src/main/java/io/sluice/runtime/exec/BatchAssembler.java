@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Joins requests along the batch dimension and splits a batched result back: inputs are concatenated into
- * one direct buffer per input (BYTES tensors concatenate their length-prefixed elements as they are);
+ * one direct region per input of a worker's reused {@link Scratch} buffer (BYTES tensors concatenate their
+ * length-prefixed elements as they are);
  * outputs are sliced per member by rows. Which requests may join is decided by {@link #compatible}.
  */
 final class BatchAssembler {
@@ -52,28 +53,72 @@ final class BatchAssembler {
     return true;
   }
 
-  /** The inputs of {@code members} joined along dimension 0, in the first member's input order. */
-  static List<Tensor> concatenate(List<InferenceRequest> members) {
+  /**
+   * The inputs of {@code members} joined along dimension 0, in the first member's input order, written into
+   * {@code scratch}: the tensors stay valid until the next call with the same scratch.
+   */
+  static List<Tensor> concatenate(List<InferenceRequest> members, Scratch scratch) {
     List<Tensor> first = members.get(0).inputs();
-    List<Tensor> joined = new ArrayList<>(first.size());
-    for (Tensor template : first) {
-      long rows = 0;
-      long bytes = 0;
+    int inputs = first.size();
+    long[] rows = new long[inputs];
+    int[] bytes = new int[inputs];
+    long total = 0;
+    for (int i = 0; i < inputs; i++) {
+      long inputBytes = 0;
       for (InferenceRequest member : members) {
-        Tensor part = find(member.inputs(), template.name());
-        rows += part.dim(0);
-        bytes += part.byteLength();
+        Tensor part = find(member.inputs(), first.get(i).name());
+        rows[i] += part.dim(0);
+        inputBytes += part.byteLength();
       }
-      ByteBuffer data = Tensors.allocate(Math.toIntExact(bytes));
+      bytes[i] = Math.toIntExact(inputBytes);
+      total += aligned(bytes[i]);
+    }
+    ByteBuffer region = scratch.take(Math.toIntExact(total));
+    List<Tensor> joined = new ArrayList<>(inputs);
+    int offset = 0;
+    for (int i = 0; i < inputs; i++) {
+      Tensor template = first.get(i);
+      ByteBuffer data = region.slice(offset, bytes[i]).order(ByteOrder.LITTLE_ENDIAN);
       for (InferenceRequest member : members) {
         data.put(find(member.inputs(), template.name()).data());
       }
       data.flip();
       long[] shape = template.shape();
-      shape[0] = rows;
+      shape[0] = rows[i];
       joined.add(Tensor.of(template.name(), template.type(), shape, data));
+      offset += aligned(bytes[i]);
     }
     return joined;
+  }
+
+  /** {@code bytes} rounded up to a cache line, where each input's region starts. */
+  private static long aligned(long bytes) {
+    return (bytes + 63) & ~63L;
+  }
+
+  /**
+   * A direct buffer one worker reuses for the concatenated inputs of batch after batch, instead of allocating
+   * one per batch (up to {@code maxBatchSize} requests' bytes: megabytes for image inputs, and direct
+   * allocations are slow while dead ones wait for a GC). It grows to the largest batch seen, up to
+   * {@value #MAX_KEPT_BYTES} bytes; larger batches get a buffer of their own. Owned by one thread: a region
+   * it hands out is valid until the next {@link #take}; the batch's run is over by then.
+   */
+  static final class Scratch {
+    static final int MAX_KEPT_BYTES = 64 << 20;
+
+    private ByteBuffer buffer;
+
+    /** A zero-positioned direct region of {@code bytes} bytes. */
+    ByteBuffer take(int bytes) {
+      if (bytes > MAX_KEPT_BYTES) {
+        return Tensors.allocate(bytes);
+      }
+      if (buffer == null || buffer.capacity() < bytes) {
+        int grown = buffer == null ? bytes : (int) Math.min(MAX_KEPT_BYTES, Math.max(bytes, 2L * buffer.capacity()));
+        buffer = Tensors.allocate(grown);
+      }
+      return buffer.slice(0, bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.sluice.runtime.exec;
 
-import io.sluice.runtime.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,44 +15,39 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Triton-style dynamic batching for one version. Requests wait in a bounded queue; whenever an execution
  * slot is free, the oldest request and the waiting requests that can join it (same inputs, datatypes and
- * non-batch dimensions) up to {@code maxBatchSize} samples form a batch. The batcher waits for more only
- * while the batch could still grow, is not at a preferred size, and the oldest request has waited less than
- * {@code maxQueueDelay} (work-conserving). A batch runs once on concatenated inputs; outputs are split back
- * per request. If a batched run fails, its members run one by one so one bad request cannot fail the others.
+ * non-batch dimensions) up to {@code maxBatchSize} samples form a batch, which runs once on concatenated
+ * inputs ({@link BatchRunner}); outputs are split back per request, and a failed batch is retried member by
+ * member so one bad request cannot fail the others.
  *
- * <p>Requests whose client deadline passed or whose client went away are dropped unrun; with a queue
- * timeout and REJECT, requests that waited too long fail with UNAVAILABLE. A full queue fails at once.
+ * <p>When a batch runs, as Triton: at once when it reaches a preferred batch size (the largest one its leading
+ * requests reach, leaving the rest queued), when it cannot grow (a compatible request does not fit, or it
+ * reached the largest preferred size), or when its oldest request has waited {@code maxQueueDelay}. Unlike
+ * Triton, requests that cannot join (other shapes, or too many rows to fit) are skipped, not batch-ending.
+ * Otherwise it waits for more, but only while more requests are likely to arrive within the remaining delay
+ * ({@link QueueDelay}): a lone client never pays the delay.
+ *
+ * <p>Threads: the submitting thread forms and launches a batch when a slot is free (no hand-off to a batcher
+ * thread); a worker that finishes a batch gives its slot back, takes the next batch itself, and only then
+ * completes its requests' futures; a timer thread wakes for the queue delay and for timeouts. Requests whose
+ * client deadline passed or whose client went away are dropped unrun; with a queue timeout (the config's, or
+ * the request's own when the queue policy allows overrides) and REJECT, requests that waited too long fail with
+ * UNAVAILABLE. A run whose requests were all cancelled is stopped. A full queue fails at once.
  */
 public final class DynamicBatchScheduler implements Scheduler {
-
-  private static final class Pending {
-    final InferenceRequest request;
-    final CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
-    final long admittedNanos;
-    final long rows;
-    final long queueTimeoutAt;
-
-    Pending(InferenceRequest request, long admittedNanos, long rows, long queueTimeoutAt) {
-      this.request = request;
-      this.admittedNanos = admittedNanos;
-      this.rows = rows;
-      this.queueTimeoutAt = queueTimeoutAt;
-    }
-  }
-
   private final String label;
-  private final String modelName;
-  private final String version;
   private final BatchingPolicy policy;
-  private final ModelExecutor executor;
-  private final VersionStatistics statistics;
+  private final BatchRunner runner;
+  private final QueueDelay delay;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final ArrayList<Pending> dropped = new ArrayList<>();
   private final ExecutorService workers;
-  private final Thread dispatcher;
+  private final Thread timer;
   private final AtomicInteger inSystem = new AtomicInteger();
   private int freeSlots;
+  // When the sleeping timer wakes; Long.MIN_VALUE while it is awake (it re-reads the state before sleeping).
+  private long timerWakeAt = Long.MIN_VALUE;
   private boolean closed;
 
   /**
@@ -62,11 +56,9 @@ public final class DynamicBatchScheduler implements Scheduler {
   public DynamicBatchScheduler(String label, String threadPrefix, String modelName, String version,
       BatchingPolicy policy, ModelExecutor executor, VersionStatistics statistics) {
     this.label = label;
-    this.modelName = modelName;
-    this.version = version;
     this.policy = policy;
-    this.executor = executor;
-    this.statistics = statistics;
+    this.runner = new BatchRunner(modelName, version, executor, statistics);
+    this.delay = new QueueDelay(policy.maxQueueDelayNanos());
     this.freeSlots = policy.instances();
     AtomicInteger threads = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(policy.instances(), task -> {
@@ -74,17 +66,17 @@ public final class DynamicBatchScheduler implements Scheduler {
       thread.setDaemon(true);
       return thread;
     });
-    this.dispatcher = new Thread(this::dispatchLoop, threadPrefix + "-batcher");
-    this.dispatcher.setDaemon(true);
-    this.dispatcher.start();
+    this.timer = new Thread(this::timerLoop, threadPrefix + "-batcher");
+    this.timer.setDaemon(true);
+    this.timer.start();
   }
 
   @Override
   public CompletableFuture<InferenceResponse> submit(InferenceRequest request) {
     long now = System.nanoTime();
-    long timeoutAt = policy.defaultTimeoutNanos() > 0 && policy.rejectOnTimeout()
-        ? now + policy.defaultTimeoutNanos() : Long.MAX_VALUE;
-    Pending pending = new Pending(request, now, BatchAssembler.rows(request), timeoutAt);
+    Pending pending = new Pending(request, now, BatchAssembler.rows(request), queueTimeoutAt(request, now));
+    List<Pending> batch;
+    List<Pending> toFail;
     lock.lock();
     try {
       if (closed) {
@@ -94,13 +86,32 @@ public final class DynamicBatchScheduler implements Scheduler {
         return CompletableFuture.failedFuture(InferenceException.unavailable(
             label + " is overloaded: " + policy.queueCapacity() + " requests already queued"));
       }
+      delay.arrived(now);
       queue.addLast(pending);
       inSystem.incrementAndGet();
-      changed.signal();
+      batch = freeSlots > 0 ? takeBatch(now) : null;
+      if (batch == null) {
+        wakeTimerFor(pending.expiresAt());
+      }
+      toFail = takeDropped();
     } finally {
       lock.unlock();
     }
+    failAll(toFail);
+    if (batch != null) {
+      launch(batch);
+    }
     return pending.result;
+  }
+
+  /** When {@code request} fails UNAVAILABLE if it is still queued. */
+  private long queueTimeoutAt(InferenceRequest request, long now) {
+    if (!policy.rejectOnTimeout()) {
+      return Long.MAX_VALUE;
+    }
+    long timeout = policy.allowTimeoutOverride() && request.timeoutNanos() > 0 ? request.timeoutNanos()
+        : policy.defaultTimeoutNanos();
+    return timeout > 0 ? saturatedAdd(now, timeout) : Long.MAX_VALUE;
   }
 
   @Override
@@ -122,234 +133,255 @@ public final class DynamicBatchScheduler implements Scheduler {
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
-    dispatcher.join(Math.max(1, unit.toMillis(timeout)));
-    return !dispatcher.isAlive()
+    timer.join(Math.max(1, unit.toMillis(timeout)));
+    return !timer.isAlive()
         && workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
-  private void dispatchLoop() {
-    List<Pending> abandoned = new ArrayList<>();
-    while (true) {
-      List<Pending> batch = null;
+  /**
+   * Removes and returns the batch to run now, taking a slot, or returns null when the queue is empty or its
+   * oldest request should wait for batch-mates. Requests found cancelled or past their deadline on the way
+   * move to {@link #dropped}. Lock held; a slot is free.
+   */
+  private List<Pending> takeBatch(long now) {
+    Pending head;
+    while ((head = queue.peekFirst()) != null && gone(head, now)) {
+      dropped.add(queue.pollFirst());
+    }
+    if (head == null) {
+      noteIfIdle(now);
+      return null;
+    }
+    List<Pending> members = new ArrayList<>();
+    members.add(head);
+    int take = 1;
+    boolean full = head.rows < 0;
+    if (!full) {
+      long rows = head.samples();
+      int preferred = policy.isPreferred(rows) ? 1 : 0;
+      long largestPreferred = policy.largestPreferredBatchSize();
+      Iterator<Pending> waiting = queue.iterator();
+      waiting.next();
+      while (waiting.hasNext() && rows < policy.maxBatchSize()) {
+        Pending next = waiting.next();
+        if (next.rows < 0 || !BatchAssembler.compatible(head.request, next.request)) {
+          continue;
+        }
+        if (gone(next, now)) {
+          waiting.remove();
+          dropped.add(next);
+          continue;
+        }
+        if (rows + next.samples() > policy.maxBatchSize()) {
+          full = true;
+          continue;
+        }
+        if (preferred == 0 && rows + next.samples() > largestPreferred) {
+          // as Triton: past the largest preferred size, cut before it unless the delay is over
+          preferred = members.size();
+        }
+        members.add(next);
+        rows += next.samples();
+        if (policy.isPreferred(rows)) {
+          preferred = members.size();
+        }
+      }
+      full |= rows >= largestPreferred;
+      boolean delayOver = now - head.admittedNanos >= policy.maxQueueDelayNanos();
+      if (preferred > 0 && !delayOver) {
+        take = preferred;
+      } else if (full || delayOver || closed || delay.waitUntil(head.admittedNanos, now) - now <= 0) {
+        take = members.size();
+      } else {
+        return null;
+      }
+    }
+    List<Pending> batch = take == members.size() ? members : new ArrayList<>(members.subList(0, take));
+    removeFromQueue(batch);
+    freeSlots--;
+    return batch;
+  }
+
+  /** Removes {@code batch} (in queue order) from the queue. */
+  private void removeFromQueue(List<Pending> batch) {
+    int next = 0;
+    Iterator<Pending> waiting = queue.iterator();
+    while (next < batch.size() && waiting.hasNext()) {
+      if (waiting.next() == batch.get(next)) {
+        waiting.remove();
+        next++;
+      }
+    }
+  }
+
+  /** Whether {@code pending} must not run any more: client gone, deadline or queue timeout passed. */
+  private static boolean gone(Pending pending, long now) {
+    long expiresAt = pending.expiresAt();
+    return pending.request.cancellation().isCancelled()
+        || expiresAt != Long.MAX_VALUE && now - expiresAt >= 0;
+  }
+
+  /** Tells the queue-delay estimate when nothing is queued or running. Lock held. */
+  private void noteIfIdle(long now) {
+    if (queue.isEmpty() && freeSlots == policy.instances()) {
+      delay.idle(now);
+    }
+  }
+
+  /**
+   * Wakes the timer if it would sleep past {@code expiresAt}, or past the longest the oldest request may wait
+   * while a slot is free. (Its own wake-up already accounts for the adaptive wait, which only ends earlier as
+   * time passes, so arrivals that merely refine the estimate do not wake it.) Lock held.
+   */
+  private void wakeTimerFor(long expiresAt) {
+    long wake = expiresAt;
+    Pending head = queue.peekFirst();
+    if (freeSlots > 0 && head != null) {
+      wake = Math.min(wake, saturatedAdd(head.admittedNanos, policy.maxQueueDelayNanos()));
+    }
+    if (closed || wake < timerWakeAt) {
+      changed.signal();
+    }
+  }
+
+  /** The requests dropped so far, to fail outside the lock, or null. Lock held. */
+  private List<Pending> takeDropped() {
+    if (dropped.isEmpty()) {
+      return null;
+    }
+    List<Pending> copy = new ArrayList<>(dropped);
+    dropped.clear();
+    return copy;
+  }
+
+  private void launch(List<Pending> batch) {
+    workers.execute(() -> work(batch));
+  }
+
+  /** Runs {@code first}, then whatever batch is ready when its slot frees, on this worker. */
+  private void work(List<Pending> first) {
+    List<Pending> batch = first;
+    while (batch != null) {
+      try {
+        runner.run(batch);
+      } catch (RuntimeException | Error unexpected) {
+        for (Pending member : batch) {
+          member.failedIfUnsettled(InferenceException.internal(label + " failed to run the request"));
+        }
+      }
+      List<Pending> next;
+      List<Pending> toFail;
       lock.lock();
       try {
-        while (true) {
-          long now = System.nanoTime();
-          removeAbandoned(now, abandoned);
-          if (!abandoned.isEmpty()) {
-            break;
-          }
-          if (queue.isEmpty()) {
-            if (closed) {
-              workers.shutdown();
-              return;
-            }
-            changed.await();
-            continue;
-          }
-          if (freeSlots == 0) {
-            awaitUntil(earliestTimeout(), now);
-            continue;
-          }
-          List<Pending> candidates = gather(queue.peekFirst());
-          long rows = totalRows(candidates);
-          long waitUntil = queue.peekFirst().admittedNanos + policy.maxQueueDelayNanos();
-          boolean mayGrow = queue.peekFirst().rows >= 0 && rows < policy.maxBatchSize()
-              && !policy.worthRunning((int) rows) && !closed;
-          if (mayGrow && now - waitUntil < 0) {
-            awaitUntil(Math.min(waitUntil, earliestTimeout()), now);
-            continue;
-          }
-          queue.removeAll(candidates);
-          freeSlots--;
-          batch = candidates;
-          break;
+        long now = System.nanoTime();
+        freeSlots++;
+        next = takeBatch(now);
+        if (next == null) {
+          wakeTimerFor(Long.MAX_VALUE);
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        toFail = takeDropped();
       } finally {
         lock.unlock();
       }
-      for (Pending pending : abandoned) {
-        fail(pending, pending.request.abandoned(System.nanoTime()) != null
-            ? pending.request.abandoned(System.nanoTime())
-            : InferenceException.unavailable(label + ": the request waited longer than the queue timeout"));
+      for (Pending member : batch) {
+        inSystem.decrementAndGet();
+        member.deliver();
       }
-      abandoned.clear();
-      if (batch != null) {
-        List<Pending> members = batch;
-        workers.execute(() -> {
+      failAll(toFail);
+      batch = next;
+    }
+  }
+
+  /**
+   * Wakes when the oldest request's wait ends or a request's timeout or deadline passes; drops what expired
+   * and launches what is due. Exits once closed with nothing queued.
+   */
+  private void timerLoop() {
+    lock.lock();
+    try {
+      while (true) {
+        long now = System.nanoTime();
+        long earliest = sweep(now);
+        List<Pending> batch = freeSlots > 0 ? takeBatch(now) : null;
+        List<Pending> toFail = takeDropped();
+        if (batch != null || toFail != null) {
+          lock.unlock();
           try {
-            run(members);
+            failAll(toFail);
+            if (batch != null) {
+              launch(batch);
+            }
           } finally {
             lock.lock();
-            try {
-              freeSlots++;
-              changed.signal();
-            } finally {
-              lock.unlock();
-            }
           }
-        });
+          continue;
+        }
+        if (closed && queue.isEmpty() && freeSlots == policy.instances()) {
+          workers.shutdown();
+          return;
+        }
+        Pending head = queue.peekFirst();
+        long wake = earliest;
+        if (freeSlots > 0 && head != null) {
+          wake = Math.min(wake, Math.max(now + 1, delay.waitUntil(head.admittedNanos, now)));
+        }
+        timerWakeAt = wake;
+        try {
+          if (wake == Long.MAX_VALUE) {
+            changed.await();
+          } else {
+            changed.awaitNanos(Math.max(1, wake - now));
+          }
+        } finally {
+          timerWakeAt = Long.MIN_VALUE;
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
     }
   }
 
-  private void awaitUntil(long deadline, long now) throws InterruptedException {
-    if (deadline == Long.MAX_VALUE) {
-      changed.await();
-    } else {
-      changed.awaitNanos(Math.max(1, deadline - now));
-    }
-  }
-
-  /** The oldest request and those that can join it, in arrival order, up to the maximum batch size. */
-  private List<Pending> gather(Pending head) {
-    List<Pending> members = new ArrayList<>();
-    members.add(head);
-    if (head.rows < 0) {
-      return members;
-    }
-    long rows = head.rows;
-    Iterator<Pending> waiting = queue.iterator();
-    waiting.next();
-    while (waiting.hasNext() && rows < policy.maxBatchSize()) {
-      Pending next = waiting.next();
-      if (next.rows >= 0 && rows + next.rows <= policy.maxBatchSize()
-          && BatchAssembler.compatible(head.request, next.request)) {
-        members.add(next);
-        rows += next.rows;
-      }
-    }
-    return members;
-  }
-
-  private static long totalRows(List<Pending> members) {
-    long rows = 0;
-    for (Pending member : members) {
-      rows += Math.max(1, member.rows);
-    }
-    return rows;
-  }
-
-  private void removeAbandoned(long now, List<Pending> into) {
+  /**
+   * Moves every queued request that must not run any more to {@link #dropped}; returns the earliest
+   * timeout or deadline of those left ({@link Long#MAX_VALUE} for none). Lock held.
+   */
+  private long sweep(long now) {
+    long earliest = Long.MAX_VALUE;
     Iterator<Pending> waiting = queue.iterator();
     while (waiting.hasNext()) {
       Pending pending = waiting.next();
-      if (pending.request.abandoned(now) != null || now - pending.queueTimeoutAt >= 0) {
+      if (gone(pending, now)) {
         waiting.remove();
-        into.add(pending);
+        dropped.add(pending);
+      } else {
+        earliest = Math.min(earliest, pending.expiresAt());
       }
     }
-  }
-
-  private long earliestTimeout() {
-    long earliest = Long.MAX_VALUE;
-    for (Pending pending : queue) {
-      earliest = Math.min(earliest, Math.min(pending.queueTimeoutAt, pending.request.deadlineNanos()));
+    if (!dropped.isEmpty()) {
+      noteIfIdle(now);
     }
     return earliest;
   }
 
-  private void run(List<Pending> members) {
-    if (members.size() == 1) {
-      runAlone(members.get(0));
+  /** Fails requests that were dropped unrun, each with its own reason. */
+  private void failAll(List<Pending> toFail) {
+    if (toFail == null) {
       return;
     }
-    long start = System.nanoTime();
-    List<InferenceRequest> requests = new ArrayList<>(members.size());
-    for (Pending member : members) {
-      requests.add(member.request);
-    }
-    List<String> outputNames = unionOfOutputs(requests);
-    List<List<Tensor>> perMember = new ArrayList<>(members.size());
-    ModelExecutor.Execution execution;
-    long totalRows = totalRows(members);
-    try {
-      execution = executor.execute(BatchAssembler.concatenate(requests), outputNames);
-      long firstRow = 0;
-      for (Pending member : members) {
-        perMember.add(select(BatchAssembler.slice(execution.outputs(), totalRows, firstRow, member.rows),
-            outputNames, member.request.outputs()));
-        firstRow += member.rows;
-      }
-    } catch (RuntimeException batchFailure) {
-      // isolate: one bad member must not fail its batch-mates
-      for (Pending member : members) {
-        runAlone(member);
-      }
-      return;
-    }
-    statistics.recordExecution((int) totalRows, execution.inputNanos(), execution.inferNanos(),
-        execution.outputNanos());
-    long done = System.nanoTime();
-    long millis = System.currentTimeMillis();
-    for (int i = 0; i < members.size(); i++) {
-      Pending member = members.get(i);
-      statistics.recordSuccess(done - member.request.receivedNanos(), start - member.admittedNanos,
-          execution.inputNanos(), execution.inferNanos(), execution.outputNanos(), millis);
-      complete(member, new InferenceResponse(modelName, version, member.request.id(), perMember.get(i)));
+    long now = System.nanoTime();
+    for (Pending pending : toFail) {
+      InferenceException abandoned = pending.request.abandoned(now);
+      pending.failed(abandoned != null ? abandoned
+          : InferenceException.unavailable(label + ": the request waited longer than the queue timeout"));
+      inSystem.decrementAndGet();
+      pending.deliver();
     }
   }
 
-  private void runAlone(Pending member) {
-    long start = System.nanoTime();
-    InferenceException abandoned = member.request.abandoned(start);
-    if (abandoned != null) {
-      fail(member, abandoned);
-      return;
-    }
-    try {
-      List<String> outputNames = member.request.outputs().isEmpty() ? executor.outputNames()
-          : member.request.outputs();
-      ModelExecutor.Execution execution = executor.execute(member.request.inputs(), outputNames);
-      long done = System.nanoTime();
-      statistics.recordExecution((int) Math.max(1, member.rows), execution.inputNanos(), execution.inferNanos(),
-          execution.outputNanos());
-      statistics.recordSuccess(done - member.request.receivedNanos(), start - member.admittedNanos,
-          execution.inputNanos(), execution.inferNanos(), execution.outputNanos(), System.currentTimeMillis());
-      complete(member, new InferenceResponse(modelName, version, member.request.id(), execution.outputs()));
-    } catch (RuntimeException e) {
-      statistics.recordFailure(System.nanoTime() - member.request.receivedNanos());
-      fail(member, e);
-    }
-  }
-
-  /** The outputs any member asked for, in the model's order (all of them if one member asked for all). */
-  private List<String> unionOfOutputs(List<InferenceRequest> requests) {
-    List<String> all = executor.outputNames();
-    List<String> union = new ArrayList<>(all.size());
-    for (String name : all) {
-      for (InferenceRequest request : requests) {
-        if (request.outputs().isEmpty() || request.outputs().contains(name)) {
-          union.add(name);
-          break;
-        }
-      }
-    }
-    return union;
-  }
-
-  /** {@code requested} (in request order; empty = all) picked from {@code outputs} named {@code names}. */
-  private static List<Tensor> select(List<Tensor> outputs, List<String> names, List<String> requested) {
-    if (requested.isEmpty() && outputs.size() == names.size()) {
-      return outputs;
-    }
-    List<Tensor> picked = new ArrayList<>(requested.size());
-    for (String name : requested) {
-      picked.add(outputs.get(names.indexOf(name)));
-    }
-    return picked;
-  }
-
-  private void complete(Pending member, InferenceResponse response) {
-    inSystem.decrementAndGet();
-    member.result.complete(response);
-  }
-
-  private void fail(Pending member, Throwable failure) {
-    inSystem.decrementAndGet();
-    member.result.completeExceptionally(failure);
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }

@@ -13,11 +13,14 @@ public interface ModelExecutor {
   record Execution(List<Tensor> outputs, long inputNanos, long inferNanos, long outputNanos) {}
 
   /**
-   * Runs the model on {@code inputs}, returning {@code outputNames} in that order.
+   * Runs the model on {@code inputs}, returning {@code outputNames} in that order. Calls {@code guard}'s
+   * {@link RunGuard#start start} right before the run, with an action that makes the run end early, and its
+   * {@link RunGuard#finish finish} right after it.
    *
-   * @throws InferenceException INTERNAL when the run fails (never with native details)
+   * @throws InferenceException INTERNAL when the run fails (never with native details); when the guard
+   *     stopped the run, UNAVAILABLE (the callers are gone and the failure is theirs, not the model's)
    */
-  Execution execute(List<Tensor> inputs, List<String> outputNames);
+  Execution execute(List<Tensor> inputs, List<String> outputNames, RunGuard guard);
 
   /** The model's output names in order (what "all outputs" means). */
   List<String> outputNames();

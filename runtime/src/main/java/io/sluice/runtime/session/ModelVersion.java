@@ -34,6 +34,7 @@ public final class ModelVersion implements AutoCloseable {
   private final Scheduler scheduler;
   private final VersionStatistics statistics;
   private final OrtSession session;
+  private final AutoCloseable runResources;
   private final FileStamp fileStamp;
   private final String device;
   private final FileStamp configStamp;
@@ -45,8 +46,9 @@ public final class ModelVersion implements AutoCloseable {
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   ModelVersion(String modelName, long version, ModelSignature signature, ModelConfig config,
-      Scheduler scheduler, VersionStatistics statistics, OrtSession session, FileStamp fileStamp,
-      FileStamp configStamp, String device) {
+      Scheduler scheduler, VersionStatistics statistics, OrtSession session, AutoCloseable runResources,
+      FileStamp fileStamp, FileStamp configStamp, String device) {
+    this.runResources = runResources;
     this.device = device;
     this.fileStamp = fileStamp;
     this.configStamp = configStamp;
@@ -197,6 +199,12 @@ public final class ModelVersion implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      runResources.close();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: releasing run options failed: {2}", modelName,
+          versionText, e.getMessage());
     }
     try {
       session.close();

@@ -10,6 +10,7 @@ import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
 import io.sluice.runtime.exec.ModelExecutor;
+import io.sluice.runtime.exec.RunGuard;
 import io.sluice.runtime.exec.VersionStatistics;
 import io.sluice.runtime.tensor.OrtTensors;
 import io.sluice.runtime.tensor.Tensor;
@@ -20,13 +21,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * Runs validated inputs on an ONNX Runtime session: wraps the input buffers (no copy), calls {@code run},
  * copies the outputs, and times the phases. As a {@link DirectScheduler.Runner} it serves one request per run
  * and records its statistics. Called on scheduler workers; the session is thread-safe.
+ *
+ * <p>Stopping runs: a run whose {@link RunGuard} can stop it gets an {@link OrtSession.RunOptions} from a small
+ * pool (one per concurrent run, reused, so no native object is created per request); the guard's stop action
+ * sets the options' terminate flag, which ONNX Runtime checks between graph nodes, and the flag is cleared
+ * before the options go back to the pool, so a stopped run never affects the next one. Runs nobody can cancel
+ * run without options. {@link #close()} releases the pool once no run is in progress.
  */
-final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor {
+final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(OnnxRunner.class.getName());
 
   private final OrtEnvironment environment;
@@ -37,9 +45,50 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor {
   private final Set<String> allOutputsSet;
   private final boolean batched;
   private final VersionStatistics statistics;
+  private final ArrayBlockingQueue<Terminator> terminators;
+  private volatile boolean closed;
 
+  /** A reusable run options object and the action that stops the run using it. */
+  private final class Terminator implements Runnable {
+    final OrtSession.RunOptions options;
+    private volatile boolean set;
+
+    Terminator() throws OrtException {
+      this.options = new OrtSession.RunOptions();
+    }
+
+    /** The guard's stop action: runs on the thread that cancelled the last request. */
+    @Override
+    public void run() {
+      try {
+        options.setTerminate(true);
+        set = true;
+      } catch (OrtException e) {
+        LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: could not stop a run: {2}", modelName,
+            version, e.getMessage());
+      }
+    }
+
+    /** Clears the terminate flag for the next run; false when the options cannot be reused. */
+    boolean reset() {
+      if (!set) {
+        return true;
+      }
+      try {
+        options.setTerminate(false);
+        set = false;
+        return true;
+      } catch (OrtException e) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * @param concurrency how many runs may be in progress at once (the pool keeps that many run options)
+   */
   OnnxRunner(OrtEnvironment environment, OrtSession session, String modelName, String version,
-      ModelSignature signature, VersionStatistics statistics) {
+      ModelSignature signature, VersionStatistics statistics, int concurrency) {
     this.environment = environment;
     this.session = session;
     this.modelName = modelName;
@@ -48,6 +97,7 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor {
     this.allOutputsSet = new LinkedHashSet<>(allOutputs);
     this.batched = signature.maxBatchSize() > 0;
     this.statistics = statistics;
+    this.terminators = new ArrayBlockingQueue<>(Math.max(1, concurrency));
   }
 
   @Override
@@ -56,16 +106,22 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor {
   }
 
   @Override
-  public Execution execute(List<Tensor> inputs, List<String> outputNames) {
+  public Execution execute(List<Tensor> inputs, List<String> outputNames, RunGuard guard) {
     long start = System.nanoTime();
     Map<String, OnnxTensor> feeds = new HashMap<>(inputs.size() * 2);
+    Terminator terminator = null;
     try {
       for (Tensor input : inputs) {
         feeds.put(input.name(), OrtTensors.toOnnx(environment, input));
       }
       long inputDone = System.nanoTime();
       Set<String> wanted = outputNames == allOutputs ? allOutputsSet : new LinkedHashSet<>(outputNames);
-      try (OrtSession.Result result = session.run(feeds, wanted)) {
+      if (guard != RunGuard.NONE) {
+        terminator = borrow();
+        guard.start(terminator);
+      }
+      try (OrtSession.Result result = terminator == null ? session.run(feeds, wanted)
+          : session.run(feeds, wanted, terminator.options)) {
         long inferDone = System.nanoTime();
         List<Tensor> outputs = new ArrayList<>(outputNames.size());
         for (String name : outputNames) {
@@ -79,23 +135,57 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor {
         return new Execution(outputs, inputDone - start, inferDone - inputDone, outputDone - inferDone);
       }
     } catch (OrtException e) {
+      if (terminator != null) {
+        guard.finish();
+        if (guard.stopped()) {
+          throw InferenceException.unavailable("model '" + modelName + "' version " + version
+              + ": the run was stopped because its callers went away");
+        }
+      }
       LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: run failed: {2}", modelName, version,
           e.getMessage());
       throw InferenceException.internal(
           "model '" + modelName + "' version " + version + " failed to run the request");
     } finally {
+      if (terminator != null) {
+        // finish() before reset(): the stop action cannot run any more, so the cleared flag stays cleared
+        guard.finish();
+        giveBack(terminator);
+      }
       for (OnnxTensor feed : feeds.values()) {
         feed.close();
       }
     }
   }
 
+  private Terminator borrow() throws OrtException {
+    Terminator terminator = terminators.poll();
+    return terminator != null ? terminator : new Terminator();
+  }
+
+  private void giveBack(Terminator terminator) {
+    if (closed || !terminator.reset() || !terminators.offer(terminator)) {
+      terminator.options.close();
+    }
+  }
+
+  /** Releases the pooled run options; call once no run is in progress (after the scheduler terminated). */
+  @Override
+  public void close() {
+    closed = true;
+    Terminator terminator;
+    while ((terminator = terminators.poll()) != null) {
+      terminator.options.close();
+    }
+  }
+
   @Override
   public InferenceResponse run(InferenceRequest request, long admittedNanos) {
     long start = System.nanoTime();
+    RunGuard guard = RunGuard.of(request.cancellation());
     try {
       List<String> outputNames = request.outputs().isEmpty() ? allOutputs : request.outputs();
-      Execution execution = execute(request.inputs(), outputNames);
+      Execution execution = execute(request.inputs(), outputNames, guard);
       long done = System.nanoTime();
       statistics.recordExecution(samples(request), execution.inputNanos(), execution.inferNanos(),
           execution.outputNanos());
@@ -103,6 +193,11 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor {
           execution.inferNanos(), execution.outputNanos(), System.currentTimeMillis());
       return new InferenceResponse(modelName, version, request.id(), execution.outputs());
     } catch (RuntimeException e) {
+      if (guard.stopped()) {
+        // the client is gone: fail with its own reason, counted by the dispatcher like requests dropped unrun
+        InferenceException abandoned = request.abandoned(System.nanoTime());
+        throw abandoned != null ? abandoned : e;
+      }
       statistics.recordFailure(System.nanoTime() - request.receivedNanos());
       throw e;
     }

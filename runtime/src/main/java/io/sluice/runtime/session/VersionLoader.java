@@ -72,12 +72,13 @@ public final class VersionLoader {
       String versionText = Long.toString(version);
       // Warm-up runs are not counted in the version's statistics.
       Warmup.run(source.name(), config, signature,
-          new OnnxRunner(environment, session, source.name(), versionText, signature, new VersionStatistics()));
+          new OnnxRunner(environment, session, source.name(), versionText, signature, new VersionStatistics(), 1));
       VersionStatistics statistics = new VersionStatistics();
-      OnnxRunner runner = new OnnxRunner(environment, session, source.name(), versionText, signature, statistics);
+      OnnxRunner runner = new OnnxRunner(environment, session, source.name(), versionText, signature, statistics,
+          concurrency(effective));
       Scheduler scheduler = scheduler(source.name(), versionText, effective, signature, runner, statistics);
       return new ModelVersion(source.name(), version, signature, effective, scheduler, statistics, session,
-          before, source.configStamp(), device[0]);
+          runner, before, source.configStamp(), device[0]);
     } catch (ModelLoadException | RuntimeException e) {
       closeQuietly(session);
       if (e instanceof ModelLoadException loadFailure) {

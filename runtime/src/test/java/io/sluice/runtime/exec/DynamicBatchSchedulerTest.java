@@ -16,64 +16,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class DynamicBatchSchedulerTest {
-  /**
-   * A model {@code y = 2x} (FP32, any shape) and {@code label = "r" + rows} (BYTES, one per row) that records
-   * the batch sizes it ran, fails any batch holding a negative value, and can be held closed by a gate.
-   */
-  private static final class FakeModel implements ModelExecutor {
-    final List<Long> batches = new CopyOnWriteArrayList<>();
-    volatile CountDownLatch gate = new CountDownLatch(0);
-    final java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
-
-    @Override
-    public Execution execute(List<Tensor> inputs, List<String> outputNames) {
-      entered.incrementAndGet();
-      try {
-        gate.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      Tensor x = inputs.get(0);
-      float[] values = Tensors.toFloats(x);
-      batches.add(x.dim(0));
-      float[] doubled = new float[values.length];
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] < 0) {
-          throw InferenceException.internal("negative input");
-        }
-        doubled[i] = values[i] * 2;
-      }
-      String[] labels = new String[(int) x.dim(0)];
-      for (int row = 0; row < labels.length; row++) {
-        labels[row] = "r" + values[(int) (row * (values.length / x.dim(0)))];
-      }
-      List<Tensor> outputs = new ArrayList<>();
-      for (String name : outputNames) {
-        outputs.add(name.equals("y") ? Tensors.ofFloats("y", x.shape(), doubled)
-            : Tensors.ofStrings("label", new long[] {x.dim(0)}, labels));
-      }
-      return new Execution(outputs, 1, 1, 1);
-    }
-
-    @Override
-    public List<String> outputNames() {
-      return List.of("y", "label");
-    }
-  }
-
   private final FakeModel model = new FakeModel();
   private final VersionStatistics statistics = new VersionStatistics();
   private DynamicBatchScheduler scheduler;
 
   private DynamicBatchScheduler start(int maxBatch, long delayMicros, int queue, long timeoutMicros, int instances) {
-    scheduler = new DynamicBatchScheduler("model 'm' version 1", "test", "m", "1",
-        new BatchingPolicy(maxBatch, new int[0], TimeUnit.MICROSECONDS.toNanos(delayMicros), queue,
-            TimeUnit.MICROSECONDS.toNanos(timeoutMicros), true, false, instances),
-        model, statistics);
+    return start(new BatchingPolicy(maxBatch, new int[0], TimeUnit.MICROSECONDS.toNanos(delayMicros), queue,
+        TimeUnit.MICROSECONDS.toNanos(timeoutMicros), true, false, instances));
+  }
+
+  private DynamicBatchScheduler start(BatchingPolicy policy) {
+    scheduler = new DynamicBatchScheduler("model 'm' version 1", "test", "m", "1", policy, model, statistics);
     return scheduler;
   }
 
@@ -85,12 +43,7 @@ class DynamicBatchSchedulerTest {
   }
 
   private static InferenceRequest request(float first, int rows, int width, String... outputs) {
-    float[] values = new float[rows * width];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = first + i;
-    }
-    return new InferenceRequest("m", "", "id" + first, List.of(Tensors.ofFloats("x", new long[] {rows, width}, values)),
-        List.of(outputs), System.nanoTime());
+    return FakeModel.request(first, rows, width, outputs);
   }
 
   @Test
@@ -189,10 +142,10 @@ class DynamicBatchSchedulerTest {
     scheduler.submit(request(0, 1, 2));
     await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
     CompletableFuture<InferenceResponse> timedOut = scheduler.submit(request(1, 1, 2));
-    AtomicBoolean gone = new AtomicBoolean();
+    Cancellation gone = new Cancellation();
     CompletableFuture<InferenceResponse> cancelled = scheduler.submit(request(2, 1, 2)
-        .withDeadline(InferenceRequest.NO_DEADLINE, gone::get));
-    gone.set(true);
+        .withDeadline(InferenceRequest.NO_DEADLINE, gone));
+    gone.cancel();
     assertThat(timedOut).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
         .satisfies(e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE))
         .withMessageContaining("queue timeout");
@@ -244,5 +197,104 @@ class DynamicBatchSchedulerTest {
     assertThat(snapshot.success().count()).isEqualTo(400);
     assertThat(snapshot.executionCount()).isEqualTo(model.batches.size());
     assertThat(model.batches.stream().mapToLong(Long::longValue).max().orElse(0)).isLessThanOrEqualTo(16);
+  }
+
+  @Test
+  void aRunWhoseRequestsWereAllCancelledIsStoppedAndItsSlotServesTheNextRequest() throws Exception {
+    start(8, 0, 64, 0, 1);
+    CountDownLatch blockerGate = new CountDownLatch(1);
+    model.gate = blockerGate;
+    CompletableFuture<InferenceResponse> blocker = scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    Cancellation first = new Cancellation();
+    Cancellation second = new Cancellation();
+    CompletableFuture<InferenceResponse> a = scheduler.submit(request(1, 1, 2).withDeadline(
+        InferenceRequest.NO_DEADLINE, first));
+    CompletableFuture<InferenceResponse> b = scheduler.submit(request(2, 1, 2).withDeadline(
+        InferenceRequest.NO_DEADLINE, second));
+    model.gate = new CountDownLatch(1);
+    blockerGate.countDown();
+    blocker.get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 2);
+    first.cancel();
+    assertThat(model.stops.get()).as("one of two callers gone: the batch still runs").isZero();
+    second.cancel();
+    assertThat(model.stops.get()).isEqualTo(1);
+    for (CompletableFuture<InferenceResponse> gone : List.of(a, b)) {
+      assertThat(gone).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+          .satisfies(e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE))
+          .withMessageContaining("cancelled by the client");
+    }
+    assertThat(Tensors.toFloats(scheduler.submit(request(5, 1, 2)).get(10, TimeUnit.SECONDS).outputs().get(0)))
+        .containsExactly(10f, 12f);
+    assertThat(model.batches).as("the stopped batch produced no outputs").containsExactly(1L, 1L);
+    VersionStatistics.Snapshot snapshot = statistics.snapshot();
+    assertThat(snapshot.executionCount()).isEqualTo(2);
+    assertThat(snapshot.fail().count()).as("left to the dispatcher, as for requests dropped unrun").isZero();
+    assertThat(scheduler.queued()).isZero();
+  }
+
+  @Test
+  void aRunIsStoppedOnlyWhenNoneOfItsCallersWaitsAnyMore() throws Exception {
+    start(8, 0, 64, 0, 1);
+    CountDownLatch aloneGate = new CountDownLatch(1);
+    model.gate = aloneGate;
+    Cancellation only = new Cancellation();
+    CompletableFuture<InferenceResponse> alone = scheduler.submit(request(1, 1, 2).withDeadline(
+        InferenceRequest.NO_DEADLINE, only));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    CompletableFuture<InferenceResponse> staying = scheduler.submit(request(2, 1, 2));
+    Cancellation leavingClient = new Cancellation();
+    CompletableFuture<InferenceResponse> leaving = scheduler.submit(request(3, 1, 2)
+        .withDeadline(InferenceRequest.NO_DEADLINE, leavingClient));
+    CountDownLatch batchGate = new CountDownLatch(1);
+    model.gate = batchGate;
+    only.cancel();
+    assertThat(model.stops.get()).as("a single request's run stops when its caller goes").isEqualTo(1);
+    assertThat(alone).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+        .withMessageContaining("cancelled by the client");
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 2);
+    leavingClient.cancel();
+    batchGate.countDown();
+    assertThat(Tensors.toFloats(staying.get(10, TimeUnit.SECONDS).outputs().get(0))).containsExactly(4f, 6f);
+    assertThat(leaving.get(10, TimeUnit.SECONDS).id()).isEqualTo("id3.0");
+    assertThat(model.stops.get()).isEqualTo(1);
+    assertThat(model.batches).containsExactly(2L);
+  }
+
+  @Test
+  void aRequestsOwnTimeoutCountsOnlyWhenThePolicyAllowsOverrides() throws Exception {
+    start(new BatchingPolicy(8, new int[0], 0, 64, 0, true, true, 1));
+    model.gate = new CountDownLatch(1);
+    CompletableFuture<InferenceResponse> blocker = scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    CompletableFuture<InferenceResponse> impatient = scheduler.submit(request(1, 1, 2)
+        .withTimeout(TimeUnit.MILLISECONDS.toNanos(5)));
+    assertThat(impatient).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+        .satisfies(e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE))
+        .withMessageContaining("queue timeout");
+    model.gate.countDown();
+    blocker.get(10, TimeUnit.SECONDS);
+    assertThat(model.batches).containsExactly(1L);
+  }
+
+  @Test
+  void aRequestsOwnTimeoutIsIgnoredWithoutOverrides() throws Exception {
+    start(new BatchingPolicy(8, new int[0], 0, 64, 0, true, false, 1));
+    model.gate = new CountDownLatch(1);
+    scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    long submitted = System.nanoTime();
+    CompletableFuture<InferenceResponse> patient = scheduler.submit(request(1, 1, 2)
+        .withTimeout(TimeUnit.MILLISECONDS.toNanos(1)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - submitted > 5_000_000);
+    // a request past its deadline wakes the batcher, which sweeps the queue: the patient one stays
+    CompletableFuture<InferenceResponse> late = scheduler.submit(request(2, 1, 2)
+        .withDeadline(System.nanoTime() - 1, null));
+    assertThat(late).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+        .satisfies(e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
+    assertThat(patient).isNotDone();
+    model.gate.countDown();
+    assertThat(patient.get(10, TimeUnit.SECONDS).id()).isEqualTo("id1.0");
   }
 }

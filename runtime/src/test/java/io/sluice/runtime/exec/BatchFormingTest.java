@@ -1,0 +1,108 @@
+package io.sluice.runtime.exec;
+
+import static io.sluice.runtime.exec.FakeModel.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the dynamic batcher runs a batch and when it waits. The queue delay is an hour throughout, so a batch
+ * that waited for it would never finish within the tests' timeouts: every answer proves a batch did not wait.
+ */
+class BatchFormingTest {
+  private static final long HOUR_NANOS = TimeUnit.HOURS.toNanos(1);
+
+  private final FakeModel model = new FakeModel();
+  private final VersionStatistics statistics = new VersionStatistics();
+  private DynamicBatchScheduler scheduler;
+
+  private void start(int maxBatch, int... preferred) {
+    scheduler = new DynamicBatchScheduler("model 'm' version 1", "test", "m", "1",
+        new BatchingPolicy(maxBatch, preferred, HOUR_NANOS, 64, 0, true, false, 1), model, statistics);
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    model.gate.countDown();
+    scheduler.close();
+    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aLoneClientNeverWaitsForTheQueueDelay() throws Exception {
+    start(8);
+    for (int i = 0; i < 50; i++) {
+      InferenceResponse response = scheduler.submit(request(i, 1, 2)).get(10, TimeUnit.SECONDS);
+      assertThat(response.id()).isEqualTo("id" + (float) i);
+    }
+    assertThat(model.batches).hasSize(50).containsOnly(1L);
+    assertThat(scheduler.queued()).isZero();
+  }
+
+  @Test
+  void requestsArrivingWhileBusyMakeTheNextBatchWaitForMore() throws Exception {
+    start(8, 4);
+    model.gate = new CountDownLatch(1);
+    CompletableFuture<InferenceResponse> blocker = scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    List<CompletableFuture<InferenceResponse>> waiting = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      waiting.add(scheduler.submit(request(i * 10, 1, 2)));
+    }
+    model.gate.countDown();
+    // the blocker is answered only after its worker chose the next batch: three requests, not a preferred
+    // size, arrivals seen while busy: it waits for a fourth
+    blocker.get(10, TimeUnit.SECONDS);
+    assertThat(model.entered.get()).isEqualTo(1);
+    assertThat(waiting).noneMatch(CompletableFuture::isDone);
+    waiting.add(scheduler.submit(request(40, 1, 2)));
+    for (CompletableFuture<InferenceResponse> response : waiting) {
+      response.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(model.batches).containsExactly(1L, 4L);
+  }
+
+  @Test
+  void aQueueReachingAPreferredSizeRunsAtThatSizeAndKeepsTheRest() throws Exception {
+    start(8, 2);
+    model.gate = new CountDownLatch(1);
+    scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    List<CompletableFuture<InferenceResponse>> waiting = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      waiting.add(scheduler.submit(request(i * 10, 1, 2)));
+    }
+    model.gate.countDown();
+    for (CompletableFuture<InferenceResponse> response : waiting) {
+      response.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(model.batches).containsExactly(1L, 2L, 2L);
+  }
+
+  @Test
+  void aBatchThatCannotGrowRunsWithoutWaitingAndSkipsWhatDoesNotFit() throws Exception {
+    start(4);
+    model.gate = new CountDownLatch(1);
+    scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    List<CompletableFuture<InferenceResponse>> waiting = new ArrayList<>();
+    // rows 3, 2, 1, 2: the 2 after the 3 does not fit, the 1 does (a full batch of 4); then 2 + 2
+    waiting.add(scheduler.submit(request(10, 3, 2)));
+    waiting.add(scheduler.submit(request(20, 2, 2)));
+    waiting.add(scheduler.submit(request(30, 1, 2)));
+    waiting.add(scheduler.submit(request(40, 2, 2)));
+    model.gate.countDown();
+    for (CompletableFuture<InferenceResponse> response : waiting) {
+      response.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(model.batches).containsExactly(1L, 4L, 4L);
+  }
+}
