@@ -109,6 +109,12 @@ public record ServerConfig(
         CanaryOptions.defaults());
   }
 
+  /** This config with another limit on HTTP bodies and gRPC messages. */
+  public ServerConfig withMaxBodyBytes(int newMaxBodyBytes) {
+    return new ServerConfig(modelRepository, host, httpPort, grpcPort, newMaxBodyBytes, exitTimeoutSeconds, runtime,
+        lifecycle, admin, metrics, canary, drift);
+  }
+
   /** This config with other lifecycle options. */
   public ServerConfig withLifecycle(LifecycleOptions newLifecycle) {
     return new ServerConfig(modelRepository, host, httpPort, grpcPort, maxBodyBytes, exitTimeoutSeconds, runtime,
