@@ -53,6 +53,9 @@ final class BadInputCorpus {
   private static final String IDENTITY = ContractServer.IDENTITY;
   private static final String BATCHED = ContractServer.BATCHED;
   private static final String LOOKUP = SampleRepository.LOOKUP;
+  private static final String LONG_NAME = "n".repeat(20_000);
+  /** How messages echo {@link #LONG_NAME}: its first 64 characters, then an ellipsis. */
+  private static final String LONG_ECHO = "n".repeat(64) + "...";
   /** 7 x 0x6DB6DB6DB6DB6DB7 wraps to exactly 1 in 64-bit arithmetic. */
   private static final long WRAPS_TO_ONE = 0x6DB6DB6DB6DB6DB7L;
 
@@ -160,6 +163,16 @@ final class BadInputCorpus {
     cases.add(refused(INPUTS, "empty-input-name", INVALID, "unknown input ''", Call.of(TWO, fp32("", shape(1), 1f))));
     cases.add(refused(INPUTS, "input-named-like-an-output", INVALID, "unknown input 'relu'",
         Call.of(TWO, fp32("relu", shape(1), 1f))));
+    // Names come back in messages, short and printable: a gRPC status message travels in a header, which the
+    // client limits to 8 KiB by default.
+    cases.add(refused(INPUTS, "unknown-input-20000-character-name", INVALID, "unknown input '" + LONG_ECHO + "'",
+        Call.of(TWO, fp32(LONG_NAME, shape(1), 1f))));
+    cases.add(refused(INPUTS, "unknown-input-control-characters", INVALID, "unknown input 'a??b?c?[31m'",
+        Call.of(TWO, fp32("a\r\nb\u0000c\u001b[31m", shape(1), 1f))));
+    cases.add(refused(INPUTS, "long-name-and-negative-dim", INVALID, "input '" + LONG_ECHO + "': negative",
+        Call.of(TWO, fp32(LONG_NAME, shape(-1), 1f))));
+    cases.add(refused(INPUTS, "long-name-and-too-few-elements", INVALID, "input '" + LONG_ECHO + "': ",
+        Call.of(TWO, fp32(LONG_NAME, shape(2), 1f))));
 
     cases.add(refused(DATATYPE, "fp64-for-fp32", INVALID, "datatype FP64",
         Call.of(TWO, new Input("x", "FP64", shape(3), new double[] {-1, 0, 2}))));
@@ -224,6 +237,8 @@ final class BadInputCorpus {
     cases.add(refused(OUTPUTS, "empty-output-name", INVALID, "unknown output ''", Call.of(TWO, x3).outputs("")));
     cases.add(refused(OUTPUTS, "known-then-unknown-output", INVALID, "unknown output 'nope'",
         Call.of(TWO, x3).outputs("neg", "nope")));
+    cases.add(refused(OUTPUTS, "unknown-output-20000-character-name", INVALID, "unknown output '" + LONG_ECHO + "'",
+        Call.of(TWO, x3).outputs(LONG_NAME)));
   }
 
   /**
