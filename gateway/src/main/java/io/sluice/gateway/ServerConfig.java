@@ -79,6 +79,12 @@ public record ServerConfig(
         .canary(canary).drift(drift);
   }
 
+  /** This config with another limit on HTTP bodies and gRPC messages. */
+  public ServerConfig withMaxBodyBytes(int newMaxBodyBytes) {
+    return new ServerConfig(modelRepository, host, httpPort, grpcPort, newMaxBodyBytes, exitTimeoutSeconds, runtime,
+        lifecycle, admin, metrics, canary, drift);
+  }
+
   /** This config with other lifecycle options. */
   public ServerConfig withLifecycle(LifecycleOptions newLifecycle) {
     return toBuilder().lifecycle(newLifecycle).build();

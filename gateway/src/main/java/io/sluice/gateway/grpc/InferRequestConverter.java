@@ -1,5 +1,7 @@
 package io.sluice.gateway.grpc;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import com.google.protobuf.ByteString;
 import io.sluice.proto.inference.InferParameter;
 import io.sluice.proto.inference.ModelInferRequest;
@@ -55,14 +57,14 @@ final class InferRequestConverter {
       String name = input.getName();
       DataType type = DataType.fromWireName(input.getDatatype());
       if (type == null) {
-        throw InferenceException.invalid("input '" + name + "': unknown datatype '"
-            + printable(input.getDatatype()) + "'");
+        throw InferenceException.invalid("input " + quoted(name) + ": unknown datatype "
+            + quoted(input.getDatatype()));
       }
       long[] shape = shape(input);
       if (rawCount > 0) {
         if (input.hasContents() && !TypedContents.isEmpty(input.getContents())) {
-          throw InferenceException.invalid("input '" + name
-              + "': typed contents and raw_input_contents in one request (expected: one or the other)");
+          throw InferenceException.invalid("input " + quoted(name)
+              + ": typed contents and raw_input_contents in one request (expected: one or the other)");
         }
         inputs.add(fromRaw(name, type, shape, request.getRawInputContents(i)));
       } else {
@@ -107,7 +109,7 @@ final class InferRequestConverter {
   private static long[] shape(InferInputTensor input) {
     int rank = input.getShapeCount();
     if (rank > TensorShape.MAX_RANK) {
-      throw InferenceException.invalid("input '" + input.getName() + "': rank " + rank + " (expected: <= "
+      throw InferenceException.invalid("input " + quoted(input.getName()) + ": rank " + rank + " (expected: <= "
           + TensorShape.MAX_RANK + ")");
     }
     long[] shape = new long[rank];
@@ -125,7 +127,7 @@ final class InferRequestConverter {
       // what the client actually sent (bounded by the message limit), never a declared length.
       int expected = TensorShape.byteSize(name, type, elements);
       if (raw.size() != expected) {
-        throw InferenceException.invalid("input '" + name + "': " + raw.size() + " bytes in raw_input_contents"
+        throw InferenceException.invalid("input " + quoted(name) + ": " + raw.size() + " bytes in raw_input_contents"
             + " for shape " + TensorShape.toString(shape) + " of " + type.wireName() + " (expected: "
             + expected + " bytes)");
       }
@@ -134,19 +136,5 @@ final class InferRequestConverter {
     raw.copyTo(direct);
     direct.flip();
     return Tensors.fromRaw(name, type, shape, direct);
-  }
-
-  /** {@code text} cut to a short length with control characters replaced, for error messages. */
-  static String printable(String text) {
-    int length = Math.min(text.length(), 64);
-    StringBuilder safe = new StringBuilder(length + 3);
-    for (int i = 0; i < length; i++) {
-      char c = text.charAt(i);
-      safe.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    if (text.length() > length) {
-      safe.append("...");
-    }
-    return safe.toString();
   }
 }

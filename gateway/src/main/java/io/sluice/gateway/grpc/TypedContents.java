@@ -1,5 +1,7 @@
 package io.sluice.gateway.grpc;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import com.google.protobuf.ByteString;
 import io.sluice.proto.inference.InferTensorContents;
 import io.sluice.runtime.exec.InferenceException;
@@ -55,14 +57,14 @@ final class TypedContents {
     int field = fieldOf(name, type);
     for (int other = 0; other < FIELDS; other++) {
       if (other != field && count(contents, other) > 0) {
-        throw InferenceException.invalid("input '" + name + "': datatype " + type.wireName() + " expects "
+        throw InferenceException.invalid("input " + quoted(name) + ": datatype " + type.wireName() + " expects "
             + FIELD_NAMES[field] + " but got " + FIELD_NAMES[other]);
       }
     }
     long elements = TensorShape.elementCount(name, shape);
     int count = count(contents, field);
     if (count != elements) {
-      throw InferenceException.invalid("input '" + name + "': " + count + " values in " + FIELD_NAMES[field]
+      throw InferenceException.invalid("input " + quoted(name) + ": " + count + " values in " + FIELD_NAMES[field]
           + " for shape " + TensorShape.toString(shape) + " (expected: " + elements + ")");
     }
     if (type == DataType.BYTES) {
@@ -145,7 +147,7 @@ final class TypedContents {
       total += 4L + contents.getBytesContents(i).size();
     }
     if (total > Integer.MAX_VALUE) {
-      throw InferenceException.invalid("input '" + name + "': BYTES tensor of " + total + " bytes is too large");
+      throw InferenceException.invalid("input " + quoted(name) + ": BYTES tensor of " + total + " bytes is too large");
     }
     ByteBuffer data = Tensors.allocate((int) total);
     for (int i = 0; i < count; i++) {
@@ -159,7 +161,7 @@ final class TypedContents {
 
   private static int signed(String name, DataType type, int value, int index, int min, int max) {
     if (value < min || value > max) {
-      throw InferenceException.invalid("input '" + name + "': int_contents[" + index + "] = " + value
+      throw InferenceException.invalid("input " + quoted(name) + ": int_contents[" + index + "] = " + value
           + " is out of range for " + type.wireName() + " (expected: " + min + ".." + max + ")");
     }
     return value;
@@ -167,7 +169,7 @@ final class TypedContents {
 
   private static int unsigned(String name, DataType type, int value, int index, int max) {
     if (Integer.compareUnsigned(value, max) > 0) {
-      throw InferenceException.invalid("input '" + name + "': uint_contents[" + index + "] = "
+      throw InferenceException.invalid("input " + quoted(name) + ": uint_contents[" + index + "] = "
           + Integer.toUnsignedString(value) + " is out of range for " + type.wireName() + " (expected: 0.."
           + max + ")");
     }
@@ -199,7 +201,7 @@ final class TypedContents {
       case FP16:
       case BF16:
       default:
-        throw InferenceException.invalid("input '" + name + "': " + type.wireName()
+        throw InferenceException.invalid("input " + quoted(name) + ": " + type.wireName()
             + " has no typed contents field (expected: raw_input_contents only)");
     }
   }

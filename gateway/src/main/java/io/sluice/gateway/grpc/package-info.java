@@ -11,8 +11,14 @@
  * rpcs, usable on any transport, e.g. in-process in tests).
  *
  * <p>Requests carry either one {@code raw_input_contents} entry per input or typed {@code contents} per
- * input, never both; responses always carry {@code raw_output_contents}. The repository rpcs are not
+ * input, never both; responses always carry {@code raw_output_contents}. Non-finite floats (NaN, infinities),
+ * raw or typed, reach the model as they are, as with the HTTP binary extension. The repository rpcs are not
  * implemented (UNIMPLEMENTED).
+ *
+ * <p>Deadlines: a call whose deadline has passed before it is dispatched, or while it waits in the model's
+ * queue, is never run. When the deadline has already passed on arrival, grpc-java's server resets the stream
+ * ({@code RST_STREAM CANCEL}) before the service sees the call; callers learn of the deadline from their own
+ * client, which reports DEADLINE_EXCEEDED.
  *
  * <p>Stream ordering policy: {@code ModelStreamInfer} answers each request exactly once, in order of
  * completion rather than arrival; every answer echoes the request's {@code id}, model name and version so

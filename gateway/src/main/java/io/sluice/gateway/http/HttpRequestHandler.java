@@ -1,5 +1,7 @@
 package io.sluice.gateway.http;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -163,11 +165,11 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     HttpRoute route = HttpRoute.parse(request.uri());
     if (route.kind() == HttpRoute.Kind.NOT_FOUND) {
       return HttpResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "unknown path "
-          + InferRequestDecoder.quoted(path(request.uri())));
+          + quoted(path(request.uri())));
     }
     if (!request.method().equals(route.method())) {
       FullHttpResponse response = HttpResponses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "method " + InferRequestDecoder.quoted(request.method().name()) + " is not allowed here (expected: "
+          "method " + quoted(request.method().name()) + " is not allowed here (expected: "
               + route.method().name() + ")");
       response.headers().set(HttpHeaderNames.ALLOW, route.method().name());
       return response;
@@ -175,7 +177,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
     if (encoding != null && !HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(encoding)) {
       return HttpResponses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-          "Content-Encoding " + InferRequestDecoder.quoted(encoding) + " is not supported (expected: identity)");
+          "Content-Encoding " + quoted(encoding) + " is not supported (expected: identity)");
     }
     String model = route.model();
     String version = route.version();

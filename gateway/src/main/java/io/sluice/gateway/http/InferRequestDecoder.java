@@ -1,5 +1,7 @@
 package io.sluice.gateway.http;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -303,20 +305,6 @@ final class InferRequestDecoder {
     if (token != JsonToken.START_ARRAY) {
       throw InferenceException.invalid(message);
     }
-  }
-
-  /** {@code 'name'} cut to 64 characters with control characters replaced, for error messages. */
-  static String quoted(String name) {
-    int length = Math.min(name.length(), 64);
-    StringBuilder safe = new StringBuilder(length + 5).append('\'');
-    for (int i = 0; i < length; i++) {
-      char c = name.charAt(i);
-      safe.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    if (name.length() > length) {
-      safe.append("...");
-    }
-    return safe.append('\'').toString();
   }
 
   private static String quotedValue(String value) {

@@ -1,8 +1,8 @@
 package io.sluice.gateway.http;
 
-import static io.sluice.gateway.http.InferRequestDecoder.quoted;
 import static io.sluice.gateway.http.InferRequestDecoder.requireArray;
 import static io.sluice.gateway.http.InferRequestDecoder.requireObject;
+import static io.sluice.runtime.exec.InferenceException.quoted;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,5 +1,7 @@
 package io.sluice.gateway.http;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.runtime.exec.InferenceException;
@@ -42,7 +44,7 @@ final class JsonTensorReader {
    */
   static Tensor read(JsonParser json, String name, DataType type, long[] shape, int jsonBytes)
       throws IOException {
-    String label = InferRequestDecoder.quoted(name);
+    String label = quoted(name);
     if (type == DataType.FP16 || type == DataType.BF16) {
       throw InferenceException.invalid("input " + label + ": " + type.wireName() + " data cannot travel as"
           + " JSON (expected: binary only, with the binary tensor extension's binary_data_size)");

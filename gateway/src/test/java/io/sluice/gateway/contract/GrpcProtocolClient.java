@@ -1,16 +1,20 @@
 package io.sluice.gateway.contract;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
+import io.sluice.proto.inference.InferTensorContents;
 import io.sluice.proto.inference.ModelConfigRequest;
 import io.sluice.proto.inference.ModelInferRequest;
 import io.sluice.proto.inference.ModelInferResponse;
 import io.sluice.proto.inference.ModelMetadataRequest;
 import io.sluice.proto.inference.ModelMetadataResponse;
 import io.sluice.proto.inference.ModelReadyRequest;
+import io.sluice.proto.inference.ModelStatistics;
 import io.sluice.proto.inference.ModelStatisticsRequest;
 import io.sluice.proto.inference.RepositoryIndexRequest;
 import io.sluice.proto.inference.RepositoryIndexResponse;
@@ -24,15 +28,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The contract client over gRPC with raw input and output contents, as tritonclient sends them. */
-final class GrpcProtocolClient implements ProtocolClient {
+/**
+ * The contract client over gRPC: raw input contents, as tritonclient sends them, or (typed mode) typed
+ * {@code contents} per input. A request with an FP16/BF16 input, which has no typed field, goes raw as a whole
+ * (a request is either all raw or all typed). Outputs always come back raw. {@link #request} and
+ * {@link #infer(ModelInferRequest, ClientInterceptor...)} let a caller change the message before sending it.
+ */
+public final class GrpcProtocolClient implements ProtocolClient {
   private final ManagedChannel channel;
   private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
+  private final boolean typed;
 
-  GrpcProtocolClient(int port) {
+  /** A client sending raw input contents. */
+  public GrpcProtocolClient(int port) {
+    this(port, false);
+  }
+
+  public GrpcProtocolClient(int port, boolean typed) {
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
         .maxInboundMessageSize(64 << 20).build();
     this.stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    this.typed = typed;
   }
 
   private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub() {
@@ -114,7 +130,27 @@ final class GrpcProtocolClient implements ProtocolClient {
   }
 
   @Override
+  public long executionCount(String model) {
+    long count = 0;
+    for (ModelStatistics version : stub().modelStatistics(ModelStatisticsRequest.newBuilder().setName(model)
+        .build()).getModelStatsList()) {
+      count += version.getExecutionCount();
+    }
+    return count;
+  }
+
+  @Override
   public Result infer(Call call) {
+    return infer(request(call));
+  }
+
+  /** The message {@link #infer(Call)} sends for {@code call}. */
+  public ModelInferRequest request(Call call) {
+    boolean typedRequest = typed;
+    for (Input input : call.inputs()) {
+      typedRequest &= input.values() instanceof InferTensorContents
+          || !input.datatype().equals("FP16") && !input.datatype().equals("BF16");
+    }
     ModelInferRequest.Builder request = ModelInferRequest.newBuilder()
         .setModelName(call.model()).setModelVersion(call.version()).setId(call.id());
     for (Input input : call.inputs()) {
@@ -123,16 +159,25 @@ final class GrpcProtocolClient implements ProtocolClient {
       for (long dim : input.shape()) {
         tensor.addShape(dim);
       }
-      request.addRawInputContents(ByteString.copyFrom(RawTensors.encode(input.datatype(), input.values())));
+      if (typedRequest) {
+        tensor.setContents(TypedValues.contents(input.datatype(), input.values()));
+      } else {
+        request.addRawInputContents(ByteString.copyFrom(RawTensors.encode(input.datatype(), input.values())));
+      }
     }
     for (String output : call.outputs()) {
       request.addOutputsBuilder().setName(output);
     }
+    return request.build();
+  }
+
+  /** Sends {@code request} through {@code interceptors} (e.g. to add metadata). */
+  public Result infer(ModelInferRequest request, ClientInterceptor... interceptors) {
     ModelInferResponse response;
     try {
-      response = stub().modelInfer(request.build());
+      response = stub().withInterceptors(interceptors).modelInfer(request);
     } catch (StatusRuntimeException e) {
-      return Result.failure(code(e), e.getStatus().getDescription());
+      return Result.failure(code(e), e.getStatus().getDescription(), e.getStatus().getCode().name());
     }
     if (response.getRawOutputContentsCount() != response.getOutputsCount()) {
       throw new AssertionError("raw_output_contents must align with outputs: " + response);
@@ -147,7 +192,8 @@ final class GrpcProtocolClient implements ProtocolClient {
       outputs.add(new Output(tensor.getName(), tensor.getDatatype(), shape,
           response.getRawOutputContents(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)));
     }
-    return new Result(response.getModelName(), response.getModelVersion(), response.getId(), outputs, null, "");
+    return new Result(response.getModelName(), response.getModelVersion(), response.getId(), outputs, null, "",
+        Status.Code.OK.name());
   }
 
   private static List<TensorInfo> tensors(List<ModelMetadataResponse.TensorMetadata> tensors) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.sluice.runtime.exec.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,20 +18,22 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The contract client over HTTP/1.1: JSON tensors, or (binary mode) the binary tensor extension for every
- * input and output. FP16/BF16 always travel binary, as the protocol requires.
+ * input and output. FP16/BF16 always travel binary, as the protocol requires. {@link #body} and {@link #send}
+ * let a caller change the body between rendering and sending.
  */
-final class HttpProtocolClient implements ProtocolClient {
+public final class HttpProtocolClient implements ProtocolClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String base;
   private final boolean binary;
 
-  HttpProtocolClient(int port, boolean binary) {
+  public HttpProtocolClient(int port, boolean binary) {
     this.base = "http://127.0.0.1:" + port;
     this.binary = binary;
   }
@@ -121,24 +124,77 @@ final class HttpProtocolClient implements ProtocolClient {
   }
 
   @Override
+  public long executionCount(String model) {
+    JsonNode body = jsonOrFail(get(modelPath(model, "") + "/stats"));
+    long count = 0;
+    for (JsonNode version : body.path("model_stats")) {
+      if (!version.path("execution_count").isNumber()) {
+        throw new AssertionError("execution_count is not a JSON number: " + body);
+      }
+      count += version.path("execution_count").asLong();
+    }
+    return count;
+  }
+
+  @Override
   public Result infer(Call call) {
+    return send(call.model(), call.version(), body(call));
+  }
+
+  /**
+   * An infer request body as sent: the JSON header, then the binary part; {@code headerLength} is the
+   * {@code Inference-Header-Content-Length} value, or null when the request carries no such header.
+   */
+  public record Body(byte[] bytes, String headerLength) {
+    /** This body with {@code extra} bytes appended after the binary part. */
+    public Body withTrailing(byte[] extra) {
+      byte[] longer = Arrays.copyOf(bytes, bytes.length + extra.length);
+      System.arraycopy(extra, 0, longer, bytes.length, extra.length);
+      return new Body(longer, headerLength);
+    }
+
+    /** This body without its last {@code count} bytes. */
+    public Body truncated(int count) {
+      return new Body(Arrays.copyOf(bytes, bytes.length - count), headerLength);
+    }
+
+    /** This body with another {@code Inference-Header-Content-Length} value (null: no header). */
+    public Body withHeaderLength(String value) {
+      return new Body(bytes, value);
+    }
+  }
+
+  /**
+   * The body {@link #infer} sends for {@code call}: JSON {@code data} (or, in binary mode, the binary part) per
+   * input; FP16/BF16 and {@link RawData} always binary, {@link JsonData} always as written.
+   */
+  public Body body(Call call) {
     ObjectNode request = JSON.createObjectNode();
     if (!call.id().isEmpty()) {
       request.put("id", call.id());
     }
     ArrayNode inputs = request.putArray("inputs");
     ByteArrayOutputStream binaryPart = new ByteArrayOutputStream();
+    boolean anyBinary = false;
     for (Input input : call.inputs()) {
       ObjectNode node = inputs.addObject();
+      if (input.values() instanceof JsonData json && json.first()) {
+        node.putRawValue("data", new RawValue(json.text()));
+      }
       node.put("name", input.name()).put("datatype", input.datatype());
       ArrayNode shape = node.putArray("shape");
       for (long dim : input.shape()) {
         shape.add(dim);
       }
-      if (binary || binaryOnly(input.datatype())) {
+      if (input.values() instanceof JsonData json) {
+        if (!json.first()) {
+          node.putRawValue("data", new RawValue(json.text()));
+        }
+      } else if (binary || binaryOnly(input.datatype()) || input.values() instanceof RawData) {
         byte[] raw = RawTensors.bytes(RawTensors.encode(input.datatype(), input.values()));
         node.putObject("parameters").put("binary_data_size", raw.length);
         binaryPart.writeBytes(raw);
+        anyBinary = true;
       } else {
         node.set("data", JSON.valueToTree(jsonValues(input.datatype(), input.values())));
       }
@@ -155,18 +211,23 @@ final class HttpProtocolClient implements ProtocolClient {
       request.putObject("parameters").put("binary_data_output", true);
     }
     byte[] header = toBytes(request);
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + modelPath(call.model(), call.version())
-        + "/infer"));
-    byte[] body = header;
-    if (binaryPart.size() > 0) {
-      body = new byte[header.length + binaryPart.size()];
-      System.arraycopy(header, 0, body, 0, header.length);
-      System.arraycopy(binaryPart.toByteArray(), 0, body, header.length, binaryPart.size());
-      builder.header("Inference-Header-Content-Length", Integer.toString(header.length));
+    if (!anyBinary) {
+      return new Body(header, null);
     }
-    HttpResponse<byte[]> response = send(builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    byte[] body = Arrays.copyOf(header, header.length + binaryPart.size());
+    System.arraycopy(binaryPart.toByteArray(), 0, body, header.length, binaryPart.size());
+    return new Body(body, Integer.toString(header.length));
+  }
+
+  /** POSTs {@code body} to the infer endpoint of {@code model} (and {@code version} unless empty). */
+  public Result send(String model, String version, Body body) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + modelPath(model, version) + "/infer"));
+    if (body.headerLength() != null) {
+      builder.header("Inference-Header-Content-Length", body.headerLength());
+    }
+    HttpResponse<byte[]> response = send(builder.POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build());
     if (response.statusCode() != 200) {
-      return Result.failure(code(response.statusCode()), error(response));
+      return Result.failure(code(response.statusCode()), error(response), Integer.toString(response.statusCode()));
     }
     return parseInferResponse(response);
   }
@@ -200,7 +261,7 @@ final class HttpProtocolClient implements ProtocolClient {
       outputs.add(new Output(output.path("name").asText(), datatype, shape, raw));
     }
     return new Result(json.path("model_name").asText(), json.path("model_version").asText(),
-        json.path("id").asText(""), outputs, null, "");
+        json.path("id").asText(""), outputs, null, "", Integer.toString(response.statusCode()));
   }
 
   private static ByteBuffer fromJson(String datatype, JsonNode data) {

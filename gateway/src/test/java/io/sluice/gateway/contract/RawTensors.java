@@ -7,10 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test-side conversions between Java arrays and the protocol's raw little-endian layout. */
-final class RawTensors {
+public final class RawTensors {
   private RawTensors() {}
 
-  static ByteBuffer encode(String datatype, Object values) {
+  /**
+   * {@code values} (see {@link ProtocolClient.Input}) in the raw layout: {@link ProtocolClient.RawData} as it
+   * is, a Java array encoded as {@code datatype}, or by its own element type when the datatype is unknown.
+   */
+  public static ByteBuffer encode(String datatype, Object values) {
+    if (values instanceof ProtocolClient.RawData raw) {
+      return ByteBuffer.wrap(raw.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+    }
     ByteBuffer out;
     switch (datatype) {
       case "BOOL": {
@@ -85,33 +92,62 @@ final class RawTensors {
         break;
       }
       default:
-        throw new IllegalArgumentException(datatype);
+        return encode(datatypeOf(values), values);
     }
     out.flip();
     return out.order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  static byte[] bytes(ByteBuffer buffer) {
+  /** The datatype a Java array of {@code values} encodes as when its declared datatype is unknown. */
+  static String datatypeOf(Object values) {
+    if (values instanceof boolean[]) {
+      return "BOOL";
+    }
+    if (values instanceof byte[]) {
+      return "INT8";
+    }
+    if (values instanceof short[]) {
+      return "INT16";
+    }
+    if (values instanceof int[]) {
+      return "INT32";
+    }
+    if (values instanceof long[]) {
+      return "INT64";
+    }
+    if (values instanceof float[]) {
+      return "FP32";
+    }
+    if (values instanceof double[]) {
+      return "FP64";
+    }
+    if (values instanceof String[]) {
+      return "BYTES";
+    }
+    throw new IllegalArgumentException("no raw form for " + values.getClass().getSimpleName());
+  }
+
+  public static byte[] bytes(ByteBuffer buffer) {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
     return bytes;
   }
 
-  static float[] floats(ByteBuffer raw) {
+  public static float[] floats(ByteBuffer raw) {
     ByteBuffer view = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     float[] values = new float[view.remaining() / 4];
     view.asFloatBuffer().get(values);
     return values;
   }
 
-  static long[] longs(ByteBuffer raw) {
+  public static long[] longs(ByteBuffer raw) {
     ByteBuffer view = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     long[] values = new long[view.remaining() / 8];
     view.asLongBuffer().get(values);
     return values;
   }
 
-  static String[] strings(ByteBuffer raw) {
+  public static String[] strings(ByteBuffer raw) {
     ByteBuffer view = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     List<String> values = new ArrayList<>();
     while (view.hasRemaining()) {

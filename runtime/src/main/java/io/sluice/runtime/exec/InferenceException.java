@@ -8,6 +8,9 @@ package io.sluice.runtime.exec;
 public final class InferenceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** How many characters of request text {@link #quoted} echoes. */
+  public static final int MAX_ECHO = 64;
+
   private final ErrorCode code;
 
   public InferenceException(ErrorCode code, String message) {
@@ -33,5 +36,23 @@ public final class InferenceException extends RuntimeException {
 
   public static InferenceException internal(String message) {
     return new InferenceException(ErrorCode.INTERNAL, message);
+  }
+
+  /**
+   * {@code text} from a request (a tensor name, a datatype) as messages echo it: in single quotes, cut to
+   * {@value #MAX_ECHO} characters (then {@code ...}), control characters replaced by {@code ?}. Keeps messages
+   * short (a gRPC status message travels in a header, which peers limit to a few KiB) and printable.
+   */
+  public static String quoted(String text) {
+    int length = Math.min(text.length(), MAX_ECHO);
+    StringBuilder safe = new StringBuilder(length + 5).append('\'');
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      safe.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    if (text.length() > length) {
+      safe.append("...");
+    }
+    return safe.append('\'').toString();
   }
 }

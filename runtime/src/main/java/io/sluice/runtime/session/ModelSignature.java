@@ -1,5 +1,7 @@
 package io.sluice.runtime.session;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.tensor.Tensor;
@@ -66,12 +68,12 @@ public final class ModelSignature {
       Tensor tensor = given.get(i);
       TensorSpec spec = inputsByName.get(tensor.name());
       if (spec == null) {
-        throw InferenceException.invalid("unknown input '" + tensor.name() + "' (expected one of: "
+        throw InferenceException.invalid("unknown input " + quoted(tensor.name()) + " (expected one of: "
             + names(inputs) + ")");
       }
       for (int j = 0; j < i; j++) {
         if (given.get(j).name().equals(tensor.name())) {
-          throw InferenceException.invalid("duplicate input '" + tensor.name() + "'");
+          throw InferenceException.invalid("duplicate input " + quoted(tensor.name()));
         }
       }
       checkTensor(spec, tensor);
@@ -87,12 +89,12 @@ public final class ModelSignature {
     for (int i = 0; i < requested.size(); i++) {
       String name = requested.get(i);
       if (!outputsByName.containsKey(name)) {
-        throw InferenceException.invalid("unknown output '" + name + "' (expected one of: "
+        throw InferenceException.invalid("unknown output " + quoted(name) + " (expected one of: "
             + names(outputs) + ")");
       }
       for (int j = 0; j < i; j++) {
         if (requested.get(j).equals(name)) {
-          throw InferenceException.invalid("duplicate output '" + name + "'");
+          throw InferenceException.invalid("duplicate output " + quoted(name));
         }
       }
     }

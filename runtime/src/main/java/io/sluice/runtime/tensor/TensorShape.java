@@ -1,5 +1,7 @@
 package io.sluice.runtime.tensor;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import io.sluice.runtime.exec.InferenceException;
 
 /** Shape arithmetic done exactly, before anything is allocated. */
@@ -19,19 +21,19 @@ public final class TensorShape {
   public static long elementCount(String tensorName, long[] shape) {
     if (shape.length > MAX_RANK) {
       throw InferenceException.invalid(
-          "input '" + tensorName + "': rank " + shape.length + " (expected: <= " + MAX_RANK + ")");
+          "input " + quoted(tensorName) + ": rank " + shape.length + " (expected: <= " + MAX_RANK + ")");
     }
     long count = 1;
     for (long dim : shape) {
       if (dim < 0) {
         throw InferenceException.invalid(
-            "input '" + tensorName + "': negative dimension " + dim + " in shape " + toString(shape));
+            "input " + quoted(tensorName) + ": negative dimension " + dim + " in shape " + toString(shape));
       }
       try {
         count = Math.multiplyExact(count, dim);
       } catch (ArithmeticException overflow) {
         throw InferenceException.invalid(
-            "input '" + tensorName + "': shape " + toString(shape) + " has too many elements");
+            "input " + quoted(tensorName) + ": shape " + toString(shape) + " has too many elements");
       }
     }
     return count;
@@ -49,7 +51,7 @@ public final class TensorShape {
       bytes = Long.MAX_VALUE;
     }
     if (bytes > Integer.MAX_VALUE) {
-      throw InferenceException.invalid("input '" + tensorName + "': tensor of " + elementCount + " "
+      throw InferenceException.invalid("input " + quoted(tensorName) + ": tensor of " + elementCount + " "
           + type.wireName() + " elements is too large");
     }
     return (int) bytes;

@@ -1,5 +1,7 @@
 package io.sluice.runtime.tensor;
 
+import static io.sluice.runtime.exec.InferenceException.quoted;
+
 import io.sluice.runtime.exec.InferenceException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,14 +46,14 @@ public final class Tensors {
     if (type == DataType.BYTES) {
       long found = countBytesElements(name, raw);
       if (found != elements) {
-        throw InferenceException.invalid("input '" + name + "': " + found + " BYTES elements for shape "
+        throw InferenceException.invalid("input " + quoted(name) + ": " + found + " BYTES elements for shape "
             + TensorShape.toString(shape) + " (expected: " + elements + ")");
       }
       return;
     }
     int expected = TensorShape.byteSize(name, type, elements);
     if (raw.remaining() != expected) {
-      throw InferenceException.invalid("input '" + name + "': " + raw.remaining() + " bytes for shape "
+      throw InferenceException.invalid("input " + quoted(name) + ": " + raw.remaining() + " bytes for shape "
           + TensorShape.toString(shape) + " of " + type.wireName() + " (expected: " + expected + " bytes)");
     }
   }
@@ -62,11 +64,11 @@ public final class Tensors {
     long count = 0;
     while (view.hasRemaining()) {
       if (view.remaining() < 4) {
-        throw InferenceException.invalid("input '" + name + "': truncated BYTES length prefix");
+        throw InferenceException.invalid("input " + quoted(name) + ": truncated BYTES length prefix");
       }
       long length = Integer.toUnsignedLong(view.getInt());
       if (length > view.remaining()) {
-        throw InferenceException.invalid("input '" + name + "': BYTES element " + count + " declares "
+        throw InferenceException.invalid("input " + quoted(name) + ": BYTES element " + count + " declares "
             + length + " bytes but only " + view.remaining() + " remain");
       }
       view.position(view.position() + (int) length);
