@@ -81,8 +81,8 @@ public record ServerConfig(
 
   /** This config with another limit on HTTP bodies and gRPC messages. */
   public ServerConfig withMaxBodyBytes(int newMaxBodyBytes) {
-    return new ServerConfig(modelRepository, host, httpPort, grpcPort, newMaxBodyBytes, exitTimeoutSeconds, runtime,
-        lifecycle, admin, metrics, canary, drift);
+    return toBuilder().http(http.withMaxBodyBytes(newMaxBodyBytes))
+        .grpc(grpc.withMaxInboundMessageBytes(newMaxBodyBytes)).build();
   }
 
   /** This config with other lifecycle options. */

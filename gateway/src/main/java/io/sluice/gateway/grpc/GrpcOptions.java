@@ -87,6 +87,12 @@ public record GrpcOptions(
         keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds, maxConnectionIdleSeconds, tls);
   }
 
+  /** These options with another inbound message limit. */
+  public GrpcOptions withMaxInboundMessageBytes(int newMax) {
+    return new GrpcOptions(host, port, newMax, maxConcurrentCallsPerConnection, maxInboundMetadataBytes,
+        keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds, maxConnectionIdleSeconds, tls);
+  }
+
   /** These options with TLS settings {@code newTls} (null: plaintext). */
   public GrpcOptions withTls(TlsOptions newTls) {
     return new GrpcOptions(host, port, maxInboundMessageBytes, maxConcurrentCallsPerConnection,
