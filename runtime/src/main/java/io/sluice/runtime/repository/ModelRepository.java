@@ -84,14 +84,7 @@ public final class ModelRepository {
     }
     FileStamp configStamp = FileStamp.of(modelDirectory.resolve(CONFIG_FILENAME));
     ModelConfig config = readConfig(modelDirectory);
-    String fileName = DEFAULT_MODEL_FILENAME;
-    if (config != null && !config.getDefaultModelFilename().isEmpty()) {
-      fileName = config.getDefaultModelFilename();
-      if (!ModelName.isValid(fileName)) {
-        throw new ModelLoadException("config.pbtxt: default_model_filename '" + ModelName.forMessage(fileName)
-            + "' is not a plain file name");
-      }
-    }
+    String fileName = modelFileName(config);
     TreeMap<Long, Path> versions = new TreeMap<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDirectory)) {
       for (Path entry : entries) {
@@ -155,15 +148,43 @@ public final class ModelRepository {
       if (Files.size(configFile) > MAX_CONFIG_BYTES) {
         throw new ModelLoadException(CONFIG_FILENAME + " is larger than " + MAX_CONFIG_BYTES + " bytes");
       }
-      String text = Files.readString(configFile, StandardCharsets.UTF_8);
+      return parseConfig(Files.readString(configFile, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ModelLoadException(CONFIG_FILENAME + " cannot be read");
+    }
+  }
+
+  /**
+   * Parses the text of a {@code config.pbtxt} (protobuf text format of {@link ModelConfig}).
+   *
+   * @throws ModelLoadException with the parser's line, column and reason
+   */
+  static ModelConfig parseConfig(String text) throws ModelLoadException {
+    try {
       ModelConfig.Builder builder = ModelConfig.newBuilder();
       TextFormat.getParser().merge(text, builder);
       return builder.build();
     } catch (TextFormat.ParseException e) {
       throw new ModelLoadException(CONFIG_FILENAME + ": " + e.getMessage());
-    } catch (IOException e) {
-      throw new ModelLoadException(CONFIG_FILENAME + " cannot be read");
     }
+  }
+
+  /**
+   * The model file name in each version directory: the config's {@code default_model_filename}, or
+   * {@link #DEFAULT_MODEL_FILENAME} without a config or without that field.
+   *
+   * @throws ModelLoadException when the configured name is not a plain file name
+   */
+  static String modelFileName(ModelConfig config) throws ModelLoadException {
+    if (config == null || config.getDefaultModelFilename().isEmpty()) {
+      return DEFAULT_MODEL_FILENAME;
+    }
+    String fileName = config.getDefaultModelFilename();
+    if (!ModelName.isValid(fileName)) {
+      throw new ModelLoadException("config.pbtxt: default_model_filename '" + ModelName.forMessage(fileName)
+          + "' is not a plain file name");
+    }
+    return fileName;
   }
 
   private void requireInside(Path file, String what) throws ModelLoadException {
