@@ -21,6 +21,14 @@ final class LimitFlags {
           + "(default: ${DEFAULT-VALUE}).")
   int httpIdleTimeoutSeconds;
 
+  @Option(names = "--http-max-header-bytes", defaultValue = "" + HttpOptions.DEFAULT_MAX_HEADER_BYTES,
+      description = "Largest total size of an HTTP request's headers; larger get 431 (default: ${DEFAULT-VALUE}).")
+  int httpMaxHeaderBytes;
+
+  @Option(names = "--http-max-request-line-bytes", defaultValue = "" + HttpOptions.DEFAULT_MAX_INITIAL_LINE_BYTES,
+      description = "Longest HTTP request line; longer get 414 (default: ${DEFAULT-VALUE}).")
+  int httpMaxRequestLineBytes;
+
   @Option(names = "--max-requests-in-flight", defaultValue = "" + AdmissionOptions.DEFAULT_MAX_REQUESTS_IN_FLIGHT,
       description = "Inference requests in flight (both protocols) before new ones get 503/UNAVAILABLE "
           + "(default: ${DEFAULT-VALUE}).")
@@ -51,9 +59,8 @@ final class LimitFlags {
 
   /** The HTTP listener's options. */
   HttpOptions http(String host, int port, int maxBodyBytes) {
-    return HttpOptions.defaults(host, port).withMaxBodyBytes(maxBodyBytes)
-        .withIdleTimeoutSeconds(httpIdleTimeoutSeconds)
-        .withConnectionLimits(httpMaxConnections, httpMaxPipelined);
+    return new HttpOptions(host, port, maxBodyBytes, httpMaxHeaderBytes, httpMaxRequestLineBytes,
+        httpIdleTimeoutSeconds, 0, httpMaxConnections, httpMaxPipelined);
   }
 
   /** The gRPC listener's options. */

@@ -24,6 +24,7 @@ class ServeLimitFlagsTest {
     assertThat(http.maxConnections()).isEqualTo(HttpOptions.DEFAULT_MAX_CONNECTIONS);
     assertThat(http.maxPipelinedRequests()).isEqualTo(HttpOptions.DEFAULT_MAX_PIPELINED_REQUESTS);
     assertThat(http.maxBodyBytes()).isEqualTo(1024);
+    assertThat(http).isEqualTo(HttpOptions.defaults("127.0.0.1", 0).withMaxBodyBytes(1024));
     assertThat(flags.admission()).isEqualTo(AdmissionOptions.defaults());
     assertThat(flags.grpc("127.0.0.1", 0, 1024)).isEqualTo(new GrpcOptions("127.0.0.1", 0, 1024));
   }
@@ -32,11 +33,14 @@ class ServeLimitFlagsTest {
   void valuesReachTheOptions() {
     LimitFlags flags = parse("--http-max-connections", "7", "--http-max-pipelined", "3", "--http-idle-timeout-secs",
         "9", "--max-requests-in-flight", "11", "--max-bytes-in-flight-mb", "2", "--retry-after-secs", "4",
-        "--grpc-max-concurrent-streams", "5", "--grpc-keepalive-secs", "30", "--grpc-permit-keepalive-secs", "6");
+        "--grpc-max-concurrent-streams", "5", "--grpc-keepalive-secs", "30", "--grpc-permit-keepalive-secs", "6",
+        "--http-max-header-bytes", "2048", "--http-max-request-line-bytes", "512");
     HttpOptions http = flags.http("0.0.0.0", 1, 2);
     assertThat(http.maxConnections()).isEqualTo(7);
     assertThat(http.maxPipelinedRequests()).isEqualTo(3);
     assertThat(http.idleTimeoutSeconds()).isEqualTo(9);
+    assertThat(http.maxHeaderBytes()).isEqualTo(2048);
+    assertThat(http.maxInitialLineBytes()).isEqualTo(512);
     assertThat(flags.admission()).isEqualTo(new AdmissionOptions(11, 2L << 20, 4));
     GrpcOptions grpc = flags.grpc("0.0.0.0", 1, 2);
     assertThat(grpc.maxConcurrentCallsPerConnection()).isEqualTo(5);

@@ -16,8 +16,11 @@ package io.sluice.runtime.exec;
  * until batches stop waiting. Both sums are halved whenever the busy time passes a window of 16 delays (at
  * least one millisecond), so the estimate follows changes of load within a few windows.
  *
- * <p>A batch waits until its oldest request's delay minus the mean gap: as long as the remaining delay still
- * covers one mean gap. Not thread-safe: the scheduler calls it under its lock. Times are
+ * <p>A batch waits until its oldest request's delay minus the mean gap (as long as the remaining delay still
+ * covers one mean gap), and only while arrivals keep coming: once none has come for two mean gaps (at least a
+ * tenth of the delay), the stream has paused and the batch runs. That pause rule matters for closed-loop
+ * clients: after a batch is answered they all send again at once, and then nothing more can come until this
+ * batch runs, so waiting out the delay would only add it to every request. Not thread-safe: the scheduler calls it under its lock. Times are
  * {@link System#nanoTime()} values passed in, so tests drive it with their own clock.
  */
 final class QueueDelay {
@@ -29,6 +32,7 @@ final class QueueDelay {
   private long busySince;
   private long busyNanos;
   private long busyArrivals;
+  private long lastArrival;
 
   /** @param maxDelayNanos the longest a request may wait for batch-mates ({@code max_queue_delay}) */
   QueueDelay(long maxDelayNanos) {
@@ -42,6 +46,7 @@ final class QueueDelay {
 
   /** A request arrived at {@code now}; the version becomes (or stays) busy. */
   void arrived(long now) {
+    lastArrival = now;
     if (!busy) {
       busy = true;
       busySince = now;
@@ -68,8 +73,9 @@ final class QueueDelay {
       return now;
     }
     long observed = busyNanos + (busy ? now - busySince : 0);
-    long meanGap = observed / busyArrivals;
-    return oldestAdmitted + maxDelayNanos - Math.min(meanGap, maxDelayNanos);
+    long meanGap = Math.min(observed / busyArrivals, maxDelayNanos);
+    long pause = Math.max(2 * meanGap, maxDelayNanos / 10);
+    return Math.min(oldestAdmitted + maxDelayNanos - meanGap, lastArrival + pause);
   }
 
   /** The current estimate of the gap between arrivals while busy, or -1 with no arrival seen (for tests). */

@@ -36,9 +36,27 @@ class QueueDelayTest {
     }
     assertThat(delay.meanGapNanos(now)).isEqualTo(50 * US);
     long oldest = now - 100 * US;
-    // waits until the remaining delay is one mean gap: oldest + 500 - 50 us
-    assertThat(delay.waitUntil(oldest, now)).isEqualTo(oldest + DELAY - 50 * US);
-    assertThat(delay.waitUntil(oldest, now)).isGreaterThan(now);
+    // arrivals keep coming: waits for two more gaps after the last one (100 us) ...
+    assertThat(delay.waitUntil(oldest, now)).isEqualTo(now + 100 * US);
+    // ... and never past the point where the remaining delay is one mean gap: oldest + 500 - 50 us
+    long older = now - 420 * US;
+    assertThat(delay.waitUntil(older, now)).isEqualTo(older + DELAY - 50 * US);
+  }
+
+  @Test
+  void aBurstOfClosedLoopClientsWaitsOnlyUntilTheBurstIsOver() {
+    QueueDelay delay = new QueueDelay(DELAY);
+    // 16 clients: their requests arrive within a few microseconds of each other after each answer
+    for (int round = 0; round < 20; round++) {
+      for (int i = 0; i < 16; i++) {
+        delay.arrived(now);
+        now += 2 * US;
+      }
+      long oldest = now - 32 * US;
+      long until = delay.waitUntil(oldest, now);
+      assertThat(until - oldest).as("round %d", round).isLessThan(DELAY / 4);
+      now = Math.max(now, until) + 40 * US; // the batch runs; then its callers send again
+    }
   }
 
   @Test
@@ -55,12 +73,14 @@ class QueueDelayTest {
   }
 
   @Test
-  void theWaitNeverEndsAfterTheMaximumDelay() {
+  void simultaneousArrivalsWaitATenthOfTheDelayAndNeverPastTheMaximum() {
     QueueDelay delay = new QueueDelay(DELAY);
     delay.arrived(now);
     delay.arrived(now);
     assertThat(delay.meanGapNanos(now)).isZero();
-    assertThat(delay.waitUntil(now, now)).isEqualTo(now + DELAY);
+    assertThat(delay.waitUntil(now, now)).isEqualTo(now + DELAY / 10);
+    long oldest = now - DELAY + 10 * US;
+    assertThat(delay.waitUntil(oldest, now)).isEqualTo(oldest + DELAY);
   }
 
   @Test
