@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OverloadTest {
   private static final int WIDTH = 256;
-  private static final int LAYERS = 1000;
+  private static final int LAYERS = 3000;
   private static final long MEMORY_CAP_BYTES = 768L << 20;
 
   @TempDir
@@ -77,17 +77,17 @@ class OverloadTest {
 
     assertThat(overload.other).as(report).isEmpty();
     assertThat(overload.ok.getTotalCount() / 4.0).as("goodput near capacity: " + report)
-        .isGreaterThan(capacity * 0.5);
+        .isGreaterThan(capacity * 0.6);
     assertThat(overload.refused.getTotalCount()).as("excess refused: " + report).isPositive();
     assertThat(overload.refusedWithoutRetryAfter.get()).as(report).isZero();
     assertThat(overload.refused.getValueAtPercentile(50)).as("refusals p50 (us): " + report)
         .isLessThan(TimeUnit.MILLISECONDS.toMicros(50));
     assertThat(overload.refused.getValueAtPercentile(99)).as("refusals p99 (us): " + report)
-        .isLessThan(TimeUnit.MILLISECONDS.toMicros(750));
+        .isLessThan(TimeUnit.MILLISECONDS.toMicros(500));
     assertThat(overload.ok.getValueAtPercentile(99)).as("accepted p99 (us): " + report)
-        .isLessThan(TimeUnit.SECONDS.toMicros(2));
-    assertThat(overload.health.getMaxValue()).as("health max (us): " + report)
         .isLessThan(TimeUnit.SECONDS.toMicros(1));
+    assertThat(overload.health.getMaxValue()).as("health max (us): " + report)
+        .isLessThan(TimeUnit.MILLISECONDS.toMicros(500));
     assertThat(overload.peakResidentBytes).as("resident bytes: " + report).isLessThan(MEMORY_CAP_BYTES);
     assertThat(server.process().isAlive()).as(server.output()).isTrue();
 
@@ -96,7 +96,11 @@ class OverloadTest {
     System.out.println("burst: " + burst);
     assertThat(burst.other).as("burst: " + burst).isEmpty();
     assertThat(burst.refused.getTotalCount()).as("burst: " + burst).isPositive();
+    assertThat(burst.refused.getValueAtPercentile(50)).as("burst refusals p50 (us): " + burst)
+        .isLessThan(TimeUnit.MILLISECONDS.toMicros(500));
     assertThat(burst.peakResidentBytes).as("burst: " + burst).isLessThan(MEMORY_CAP_BYTES);
+    assertThat(burst.health.getMaxValue()).as("burst health max (us): " + burst)
+        .isLessThan(TimeUnit.MILLISECONDS.toMicros(500));
 
     // Recovery: with the load gone, the next request is served at once.
     await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
@@ -156,11 +160,13 @@ class OverloadTest {
       throws Exception {
     Result result = new Result();
     AtomicBoolean running = new AtomicBoolean(true);
+    // The probe has its own client: the load's client saturates its own selector thread at 10x.
+    HttpClient prober = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     Thread probe = new Thread(() -> {
       while (running.get()) {
         long start = System.nanoTime();
         try {
-          client.send(live, HttpResponse.BodyHandlers.discarding());
+          prober.send(live, HttpResponse.BodyHandlers.discarding());
           result.health.recordValue((System.nanoTime() - start) / 1000);
           result.peakResidentBytes = Math.max(result.peakResidentBytes, server.residentBytes());
         } catch (Exception e) {
