@@ -91,6 +91,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Seconds between repository scans in poll mode (default: ${DEFAULT-VALUE}).")
   int pollSeconds;
 
+  @Option(names = "--model-load-timeout-secs", defaultValue = "600",
+      description = "How long loading and warming one model version may take before that version is reported "
+          + "UNAVAILABLE (default: ${DEFAULT-VALUE}).")
+  long loadTimeoutSeconds;
+
   @Option(names = "--strict-readiness", defaultValue = "true", arity = "1",
       description = "Ready only when every startup model is ready (true), or once startup loading finished (false) "
           + "(default: ${DEFAULT-VALUE}).")
@@ -151,9 +156,13 @@ final class ServeCommand implements Callable<Integer> {
     Path repository = resolveRepository();
     int concurrency = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
     ControlMode mode = parseMode(controlMode);
+    if (loadTimeoutSeconds <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--model-load-timeout-secs: " + loadTimeoutSeconds + " (expected: > 0)");
+    }
     LifecycleOptions lifecycle = new LifecycleOptions(mode,
         mode == ControlMode.EXPLICIT ? Set.copyOf(loadModels) : Set.of(), pollSeconds * 1000L, strictReadiness,
-        exitTimeoutSeconds * 1000L);
+        exitTimeoutSeconds * 1000L, loadTimeoutSeconds * 1000L);
     if (mode != ControlMode.EXPLICIT && !loadModels.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--load-model needs --model-control-mode explicit");

@@ -11,9 +11,14 @@ import java.util.Set;
  * @param strictReadiness when true the server is ready only if every model loaded at startup is ready;
  *     when false, once the startup loads have finished whatever their outcome
  * @param drainTimeoutMillis how long a retired version may take to finish its in-flight requests
+ * @param loadTimeoutMillis how long loading (and warming) one version may take before that version is reported
+ *     UNAVAILABLE and the model manager moves on; a load that finishes later is discarded
  */
 public record LifecycleOptions(ControlMode mode, Set<String> startupModels, long pollIntervalMillis,
-    boolean strictReadiness, long drainTimeoutMillis) {
+    boolean strictReadiness, long drainTimeoutMillis, long loadTimeoutMillis) {
+
+  /** Default load timeout: 10 minutes (large models on a GPU take minutes to load and warm). */
+  public static final long DEFAULT_LOAD_TIMEOUT_MILLIS = 600_000;
 
   public LifecycleOptions {
     if (mode == null) {
@@ -30,9 +35,18 @@ public record LifecycleOptions(ControlMode mode, Set<String> startupModels, long
     if (drainTimeoutMillis < 0) {
       throw new IllegalArgumentException("drainTimeoutMillis: " + drainTimeoutMillis + " (expected: >= 0)");
     }
+    if (loadTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("loadTimeoutMillis: " + loadTimeoutMillis + " (expected: > 0)");
+    }
   }
 
-  /** Mode NONE, strict readiness, 15 s poll interval (unused), 30 s drain. */
+  /** Options with the default load timeout. */
+  public LifecycleOptions(ControlMode mode, Set<String> startupModels, long pollIntervalMillis,
+      boolean strictReadiness, long drainTimeoutMillis) {
+    this(mode, startupModels, pollIntervalMillis, strictReadiness, drainTimeoutMillis, DEFAULT_LOAD_TIMEOUT_MILLIS);
+  }
+
+  /** Mode NONE, strict readiness, 15 s poll interval (unused), 30 s drain, 10 min load timeout. */
   public static LifecycleOptions defaults() {
     return new LifecycleOptions(ControlMode.NONE, Set.of(), 15_000, true, 30_000);
   }

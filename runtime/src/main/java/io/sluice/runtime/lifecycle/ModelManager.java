@@ -52,7 +52,7 @@ public final class ModelManager implements AutoCloseable {
   public ModelManager(ModelRepository repository, VersionLoader loader, LifecycleOptions options) {
     this.repository = repository;
     this.options = options;
-    this.reconciler = new VersionReconciler(repository, loader);
+    this.reconciler = new VersionReconciler(repository, loader, options.loadTimeoutMillis());
     AtomicInteger threads = new AtomicInteger();
     this.control = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
       Thread thread = new Thread(task, "sluice-control-" + threads.incrementAndGet());

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Computes a model's next state from the repository and its current state: loads (and warms) the versions
@@ -27,12 +31,23 @@ final class VersionReconciler {
   /** The next status to publish and the versions to retire once it is published. */
   record Outcome(ModelStatus status, List<ModelVersion> retired) {}
 
-  private final ModelRepository repository;
-  private final VersionLoader loader;
+  /** Loads one version ({@link VersionLoader#load}); a seam for tests. */
+  interface Loader {
+    ModelVersion load(ModelSource source, long version) throws ModelLoadException;
+  }
 
-  VersionReconciler(ModelRepository repository, VersionLoader loader) {
+  private final ModelRepository repository;
+  private final Loader loader;
+  private final long loadTimeoutMillis;
+
+  VersionReconciler(ModelRepository repository, VersionLoader loader, long loadTimeoutMillis) {
+    this(repository, (Loader) loader::load, loadTimeoutMillis);
+  }
+
+  VersionReconciler(ModelRepository repository, Loader loader, long loadTimeoutMillis) {
     this.repository = repository;
     this.loader = loader;
+    this.loadTimeoutMillis = loadTimeoutMillis;
   }
 
   Outcome reconcile(String name, ModelStatus current) {
@@ -65,7 +80,7 @@ final class VersionReconciler {
         continue;
       }
       try {
-        next.put(number, loader.load(source, number));
+        next.put(number, loadWithin(source, number));
         LOG.log(System.Logger.Level.INFO, "model {0} version {1} ready", name, number);
       } catch (ModelLoadException | RuntimeException e) {
         String reason = e instanceof ModelLoadException ? e.getMessage() : "version " + number
@@ -88,6 +103,42 @@ final class VersionReconciler {
       return new Outcome(new ModelStatus(name, ModelState.UNAVAILABLE, reason, next, failed), retired);
     }
     return new Outcome(new ModelStatus(name, ModelState.READY, "", next, failed), retired);
+  }
+
+  /**
+   * Loads {@code number} on a load thread and waits up to the load timeout. A load that does not finish in time
+   * fails this version (ONNX Runtime's session creation cannot be interrupted): its thread is left to finish,
+   * and what it loads then is closed, never published.
+   */
+  private ModelVersion loadWithin(ModelSource source, long number) throws ModelLoadException {
+    CompletableFuture<ModelVersion> loading = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        loading.complete(loader.load(source, number));
+      } catch (ModelLoadException | RuntimeException | Error e) {
+        loading.completeExceptionally(e);
+      }
+    }, "sluice-load-" + source.name() + "-" + number);
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return loading.get(loadTimeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      loading.thenAccept(late -> {
+        if (late != null) {
+          late.close();
+        }
+      });
+      throw new ModelLoadException("version " + number + " did not load within " + loadTimeoutMillis + " ms");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ModelLoadException failed) {
+        throw failed;
+      }
+      throw new ModelLoadException("version " + number + ": unexpected load failure");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelLoadException("version " + number + ": loading interrupted");
+    }
   }
 
   /** The repository could not be read: keep serving what serves, report why. */
