@@ -3,8 +3,8 @@ package io.sluice.gateway.grpc;
 import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.sluice.gateway.core.GatewayErrors;
 import io.sluice.gateway.core.Admission;
+import io.sluice.gateway.core.GatewayErrors;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.Outcome;
@@ -12,8 +12,11 @@ import io.sluice.gateway.core.Protocol;
 import io.sluice.proto.inference.ModelInferRequest;
 import io.sluice.proto.inference.ModelInferResponse;
 import io.sluice.proto.inference.ModelStreamInferResponse;
+import io.sluice.runtime.exec.Cancellation;
 import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code ModelStreamInfer} call: every request is dispatched as it arrives and answered with exactly one
@@ -30,8 +33,9 @@ import io.sluice.runtime.exec.InferenceRequest;
  *   <li><b>Flow control:</b> at most {@link #MAX_IN_FLIGHT} requests are read and not yet answered; the next
  *       request is read only when an answer has been handed to a transport that is ready to send, so a client
  *       that never reads its answers stops being read instead of growing the server's buffers.
- *   <li><b>Cancellation:</b> once the client cancels, nothing more is written and requests not yet dispatched
- *       are dropped.
+ *   <li><b>Cancellation and deadline:</b> once the client cancels (or the call's deadline passes), nothing
+ *       more is written, requests not yet dispatched are dropped, queued ones are dropped unrun, and runs
+ *       serving only this call's requests are stopped.
  * </ul>
  *
  * <p>Threading: {@link #onNext} runs on the call executor; answers are written from the workers that complete
@@ -49,6 +53,8 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   /** The call's context: its deadline, and its canary routing hints ({@link InferenceGrpcService#ROUTING}). */
   private final Context context;
   private final Object lock = new Object();
+  /** The cancellation signals of the requests dispatched and not yet completed. */
+  private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
   // Guarded by lock.
   private int inFlight;
   private int deferredRequests;
@@ -103,7 +109,16 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
       answer(error(id, model, version, e), null, null, bytes);
       return;
     }
+    // The stream's deadline and cancellation reach each of its requests: queued ones are dropped unrun and a
+    // run serving only cancelled requests is stopped.
+    Cancellation cancellation = new Cancellation();
+    running.add(cancellation);
+    if (call.isCancelled()) {
+      cancellation.cancel();
+    }
+    inference = inference.withDeadline(InferenceGrpcService.deadlineNanos(context, received), cancellation);
     InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
+    result.whenComplete((response, failure) -> running.remove(cancellation));
     result.whenComplete((response, failure) -> {
       if (failure != null) {
         answer(error(id, model, version, failure), result, failure, bytes);
@@ -140,6 +155,9 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   private void cancelled() {
     synchronized (lock) {
       done = true;
+    }
+    for (Cancellation request : running) {
+      request.cancel();
     }
   }
 

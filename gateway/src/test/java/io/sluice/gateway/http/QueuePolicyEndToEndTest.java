@@ -221,6 +221,32 @@ class QueuePolicyEndToEndTest {
   }
 
   @Test
+  void cancellingAStreamStopsTheRunsOfItsRequests() {
+    VersionStatistics.Snapshot before = statistics("slow_direct");
+    Context.CancellableContext stream = Context.current().withCancellation();
+    stream.run(() -> GRPCInferenceServiceGrpc.newStub(channel)
+        .modelStreamInfer(new StreamObserver<io.sluice.proto.inference.ModelStreamInferResponse>() {
+          @Override
+          public void onNext(io.sluice.proto.inference.ModelStreamInferResponse value) {}
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        }).onNext(request("slow_direct", WIDTH)));
+    awaitRunning("slow_direct");
+    stream.cancel(null);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> version("slow_direct").queued() == 0);
+    VersionStatistics.Snapshot after = statistics("slow_direct");
+    assertThat(after.executionCount()).as("no run completed").isEqualTo(before.executionCount());
+    assertThat(after.fail().count()).isEqualTo(before.fail().count() + 1);
+    assertThat(grpc.withDeadlineAfter(30, TimeUnit.SECONDS).modelInfer(request("slow_direct", 1))
+        .getRawOutputContentsCount()).isEqualTo(1);
+  }
+
+  @Test
   void closingTheHttpConnectionStopsItsRunWithEpoll() throws Exception {
     assumeThat(ServerTransport.best()).as("only epoll notices a peer's close while not reading")
         .isEqualTo(ServerTransport.EPOLL);
