@@ -24,8 +24,9 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * Runs validated inputs on an ONNX Runtime session: wraps the input buffers (no copy), calls {@code run},
- * copies the outputs, and times the phases. As a {@link DirectScheduler.Runner} it serves one request per run
+ * Runs validated inputs on an ONNX Runtime session: wraps the input buffers (no copy), calls {@code run} with
+ * the outputs whose shapes are known preallocated ({@link PinnedOutputs}: ONNX Runtime writes them in place),
+ * copies the others, and times the phases. As a {@link DirectScheduler.Runner} it serves one request per run
  * and records its statistics. Called on scheduler workers; the session is thread-safe.
  *
  * <p>Stopping runs: a run whose {@link RunGuard} can stop it gets an {@link OrtSession.RunOptions} from a small
@@ -44,7 +45,10 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   private final List<String> allOutputs;
   private final Set<String> allOutputsSet;
   private final boolean batched;
+  private final ModelSignature signature;
   private final VersionStatistics statistics;
+  // Cleared for good when a run with pinned outputs fails for another reason than being stopped.
+  private volatile boolean pinning = true;
   private final ArrayBlockingQueue<Terminator> terminators;
   private volatile boolean closed;
 
@@ -96,6 +100,7 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
     this.allOutputs = signature.outputNames();
     this.allOutputsSet = new LinkedHashSet<>(allOutputs);
     this.batched = signature.maxBatchSize() > 0;
+    this.signature = signature;
     this.statistics = statistics;
     this.terminators = new ArrayBlockingQueue<>(Math.max(1, concurrency));
   }
@@ -115,25 +120,28 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
         feeds.put(input.name(), OrtTensors.toOnnx(environment, input));
       }
       long inputDone = System.nanoTime();
-      Set<String> wanted = outputNames == allOutputs ? allOutputsSet : new LinkedHashSet<>(outputNames);
       if (guard != RunGuard.NONE) {
         terminator = borrow();
         guard.start(terminator);
       }
-      try (OrtSession.Result result = terminator == null ? session.run(feeds, wanted)
-          : session.run(feeds, wanted, terminator.options)) {
-        long inferDone = System.nanoTime();
-        List<Tensor> outputs = new ArrayList<>(outputNames.size());
-        for (String name : outputNames) {
-          Optional<OnnxValue> value = result.get(name);
-          if (value.isEmpty()) {
-            throw InferenceException.internal("model '" + modelName + "' produced no output '" + name + "'");
+      if (pinning) {
+        try (PinnedOutputs pinned = PinnedOutputs.allocate(environment, signature, inputs, outputNames)) {
+          return run(feeds, outputNames, pinned, terminator, start, inputDone);
+        } catch (OrtException e) {
+          if (terminator != null && guard.stopped()) {
+            throw e;
           }
-          outputs.add(OrtTensors.fromOnnx(name, value.get()));
+          // Run again with ONNX Runtime allocating the outputs; when that works, the model's outputs do not
+          // match their declared shapes, and this version stops preallocating. When it fails too, the request
+          // itself is at fault and the failure goes to the caller as before.
+          Execution unpinned = run(feeds, outputNames, PinnedOutputs.NONE, terminator, start, inputDone);
+          pinning = false;
+          LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: run with preallocated outputs failed ({2});"
+              + " outputs are copied from now on", modelName, version, e.getMessage());
+          return unpinned;
         }
-        long outputDone = System.nanoTime();
-        return new Execution(outputs, inputDone - start, inferDone - inputDone, outputDone - inferDone);
       }
+      return run(feeds, outputNames, PinnedOutputs.NONE, terminator, start, inputDone);
     } catch (OrtException e) {
       if (terminator != null) {
         guard.finish();
@@ -156,6 +164,47 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
         feed.close();
       }
     }
+  }
+
+  /** One {@code session.run}: pinned outputs are written in place, the others copied out of ONNX Runtime. */
+  private Execution run(Map<String, OnnxTensor> feeds, List<String> outputNames, PinnedOutputs pinned,
+      Terminator terminator, long start, long inputDone) throws OrtException {
+    Set<String> wanted = pinned.isEmpty() && outputNames == allOutputs ? allOutputsSet
+        : unpinned(outputNames, pinned);
+    OrtSession.RunOptions options = terminator == null ? null : terminator.options;
+    try (OrtSession.Result result = options == null ? session.run(feeds, wanted, pinned.values())
+        : session.run(feeds, wanted, pinned.values(), options)) {
+      long inferDone = System.nanoTime();
+      List<Tensor> outputs = new ArrayList<>(outputNames.size());
+      for (String name : outputNames) {
+        if (pinned.contains(name)) {
+          outputs.add(pinned.tensor(name));
+          continue;
+        }
+        Optional<OnnxValue> value = result.get(name);
+        if (value.isEmpty()) {
+          throw InferenceException.internal("model '" + modelName + "' produced no output '" + name + "'");
+        }
+        outputs.add(OrtTensors.fromOnnx(name, value.get()));
+      }
+      long outputDone = System.nanoTime();
+      return new Execution(outputs, inputDone - start, inferDone - inputDone, outputDone - inferDone);
+    }
+  }
+
+  private static Set<String> unpinned(List<String> outputNames, PinnedOutputs pinned) {
+    Set<String> wanted = new LinkedHashSet<>(outputNames.size() * 2);
+    for (String name : outputNames) {
+      if (!pinned.contains(name)) {
+        wanted.add(name);
+      }
+    }
+    return wanted;
+  }
+
+  /** Whether runs still preallocate the outputs whose shapes are known (false after a model contradicted them). */
+  boolean pinsOutputs() {
+    return pinning;
   }
 
   private Terminator borrow() throws OrtException {

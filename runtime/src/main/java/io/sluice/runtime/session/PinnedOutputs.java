@@ -1,0 +1,132 @@
+package io.sluice.runtime.session;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.sluice.runtime.tensor.DataType;
+import io.sluice.runtime.tensor.OrtTensors;
+import io.sluice.runtime.tensor.Tensor;
+import io.sluice.runtime.tensor.Tensors;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Output tensors allocated before a run, so ONNX Runtime writes the outputs straight into the direct buffers the
+ * response is encoded from: without them its Java binding copies every output into a heap buffer, which Sluice
+ * then copies into a direct one. Only outputs whose shape is known before the run are pinned: numeric ones
+ * whose signature dimensions are all fixed once the batch dimension takes the request's batch size. Others
+ * (BYTES, data-dependent dimensions) are left to ONNX Runtime as before.
+ *
+ * <p>One per run, on the worker thread; {@link #close()} releases the ONNX Runtime wrappers, never the buffers,
+ * which the response owns.
+ */
+final class PinnedOutputs implements AutoCloseable {
+  /** No output pinned. */
+  static final PinnedOutputs NONE = new PinnedOutputs(Map.of(), Map.of());
+
+  private static final long MAX_PINNED_BYTES = Integer.MAX_VALUE - 8;
+
+  private final Map<String, Tensor> tensors;
+  private final Map<String, OnnxTensor> values;
+
+  private PinnedOutputs(Map<String, Tensor> tensors, Map<String, OnnxTensor> values) {
+    this.tensors = tensors;
+    this.values = values;
+  }
+
+  /**
+   * Allocates the outputs among {@code names} whose shape {@code signature} fixes, given the batch size of
+   * {@code inputs} when the model batches.
+   */
+  static PinnedOutputs allocate(OrtEnvironment environment, ModelSignature signature, List<Tensor> inputs,
+      List<String> names) throws OrtException {
+    long batch = signature.maxBatchSize() > 0 && !inputs.isEmpty() && inputs.get(0).shape().length > 0
+        ? inputs.get(0).shape()[0] : -1;
+    Map<String, Tensor> tensors = null;
+    Map<String, OnnxTensor> values = null;
+    try {
+      for (TensorSpec spec : signature.outputs()) {
+        if (!names.contains(spec.name())) {
+          continue;
+        }
+        long[] shape = knownShape(spec, batch, signature.maxBatchSize() > 0);
+        if (shape == null) {
+          continue;
+        }
+        long bytes = bytes(shape, spec.type());
+        if (bytes < 0) {
+          continue;
+        }
+        Tensor tensor = Tensor.of(spec.name(), spec.type(), shape, Tensors.allocate((int) bytes));
+        if (tensors == null) {
+          tensors = new HashMap<>(4);
+          values = new HashMap<>(4);
+        }
+        tensors.put(spec.name(), tensor);
+        values.put(spec.name(), OrtTensors.toOnnx(environment, tensor));
+      }
+    } catch (OrtException | RuntimeException e) {
+      if (values != null) {
+        values.values().forEach(OnnxTensor::close);
+      }
+      throw e;
+    }
+    return tensors == null ? NONE : new PinnedOutputs(tensors, values);
+  }
+
+  /** The output's shape before the run, or null when it is not known (or not pinnable). */
+  private static long[] knownShape(TensorSpec spec, long batch, boolean batched) {
+    if (spec.type() == DataType.BYTES || !OrtTensors.supported(spec.type())) {
+      return null;
+    }
+    long[] shape = spec.shape();
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] < 0) {
+        if (i == 0 && batched && batch > 0) {
+          shape[0] = batch;
+        } else {
+          return null;
+        }
+      }
+    }
+    return shape;
+  }
+
+  /** Bytes of a tensor of {@code shape}, or -1 when too large to pin. */
+  private static long bytes(long[] shape, DataType type) {
+    long bytes = type.byteSize();
+    for (long dim : shape) {
+      if (dim != 0 && bytes > MAX_PINNED_BYTES / dim) {
+        return -1;
+      }
+      bytes *= dim;
+    }
+    return bytes;
+  }
+
+  boolean isEmpty() {
+    return tensors.isEmpty();
+  }
+
+  boolean contains(String name) {
+    return tensors.containsKey(name);
+  }
+
+  /** The pinned output {@code name}, filled once the run returned. */
+  Tensor tensor(String name) {
+    return tensors.get(name);
+  }
+
+  /** The ONNX Runtime values to pass to {@code run} as pinned outputs. */
+  Map<String, OnnxTensor> values() {
+    return values;
+  }
+
+  @Override
+  public void close() {
+    for (OnnxTensor value : values.values()) {
+      value.close();
+    }
+  }
+}
