@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.AdmissionOptions;
 import io.sluice.runtime.onnx.SampleRepository;
+import io.sluice.runtime.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,8 @@ class HttpAdmissionTest {
   private static final int BODY_BYTES = 600;
   private static final String INFER = "/v2/models/" + SampleRepository.CLASSIFIER + "/infer";
   private static final String LIVE = "GET /v2/health/live HTTP/1.1\r\nHost: t\r\n\r\n";
+  /** 5000 chained 16 x 16 MatMuls: milliseconds per request, so its answer cannot come back inline. */
+  private static final String SLOW = "slow16";
 
   @TempDir
   static Path repository;
@@ -39,6 +42,7 @@ class HttpAdmissionTest {
   @BeforeAll
   static void start() throws Exception {
     admission = new Admission(new AdmissionOptions(2, 1000, 1));
+    TestModels.writeModel(repository, SLOW, 1, TestModels.slowMatMul(16, 5000));
     server = HttpTestServer.start(repository, HttpOptions.defaults("127.0.0.1", 0).withConnectionLimits(4, 2),
         admission);
   }
@@ -159,9 +163,13 @@ class HttpAdmissionTest {
 
   @Test
   void pipelinedRequestsBeyondTheDepthAreRefusedInOrderAndTheConnectionCloses() throws Exception {
-    // An inference (answered from a worker) keeps the connection busy while the health checks behind it are
-    // decoded from the same read; health checks are not counted by admission, so only the depth limits them.
-    String request = head(BODY_BYTES, "") + body(BODY_BYTES) + LIVE.repeat(5);
+    // A slow inference (answered from a worker milliseconds later) keeps the connection busy while the health
+    // checks behind it are decoded from the same read; health checks are not counted by admission, so only the
+    // depth limits them.
+    String slow = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,16],"
+        + "\"data\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}";
+    String request = "POST /v2/models/" + SLOW + "/infer HTTP/1.1\r\nHost: t\r\nContent-Length: " + slow.length()
+        + "\r\n\r\n" + slow + LIVE.repeat(5);
     RawConnection pipelined = connect().send(request.getBytes(StandardCharsets.ISO_8859_1));
 
     // One in flight plus two waiting are served; the fourth is refused; the connection then closes.
