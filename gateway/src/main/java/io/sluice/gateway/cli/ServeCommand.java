@@ -91,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Seconds between repository scans in poll mode (default: ${DEFAULT-VALUE}).")
   int pollSeconds;
 
-  @Option(names = "--model-load-timeout-secs", defaultValue = "600",
+  @Option(names = "--model-load-timeout-secs", paramLabel = "SECONDS", defaultValue = "600",
       description = "How long loading and warming one model version may take before that version is reported "
           + "UNAVAILABLE (default: ${DEFAULT-VALUE}).")
   long loadTimeoutSeconds;
