@@ -1,9 +1,11 @@
 package io.sluice.gateway.canary;
 
+import io.sluice.canary.policy.TrafficPolicy;
 import io.sluice.canary.routing.LoadedVersions;
 import io.sluice.canary.routing.RouteDecision;
 import io.sluice.canary.routing.Router;
 import io.sluice.gateway.core.VersionRouter;
+import io.sluice.gateway.metrics.VersionSignals;
 import io.sluice.runtime.exec.ErrorCode;
 import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
@@ -39,11 +41,14 @@ final class CanaryRouter implements VersionRouter {
 
   private final ModelManager models;
   private final Router router;
+  private final VersionSignals signals;
   private volatile Map<String, Loaded> loaded = Map.of();
 
-  CanaryRouter(ModelManager models, Router router) {
+  /** @param signals told when a candidate refuses a request its stable version accepts (counted as its error) */
+  CanaryRouter(ModelManager models, Router router, VersionSignals signals) {
     this.models = models;
     this.router = router;
+    this.signals = signals;
     for (ModelStatus status : models.models()) {
       update(status);
     }
@@ -126,7 +131,46 @@ final class CanaryRouter implements VersionRouter {
       // unloaded since the snapshot: serve the default rather than fail the request
       return new Route(models.acquire(model, ""), RouteDecision.NO_VERSION);
     }
-    return new Route(picked, decision.shadowVersion());
+    ModelVersion stable = stableInstead(model, picked, request, versions);
+    return stable == null ? new Route(picked, decision.shadowVersion()) : new Route(stable, decision.shadowVersion());
+  }
+
+  /**
+   * When the split picked a candidate whose signature refuses {@code request} while the stable version accepts
+   * it, the candidate is broken for this traffic, not the client: the stable version (acquired, returned) serves
+   * it, {@code picked} is released, and the refusal counts as the candidate's error, so its gates see it and
+   * roll it back. Null when {@code picked} takes the request (or is the stable version, or neither takes it).
+   */
+  private ModelVersion stableInstead(String model, ModelVersion picked, InferenceRequest request, Loaded versions) {
+    if (accepts(picked, request)) {
+      return null;
+    }
+    TrafficPolicy policy = router.policy(model);
+    if (policy == null || policy.stable() == picked.version() || !versions.contains(policy.stable())) {
+      return null;
+    }
+    ModelVersion stable;
+    try {
+      stable = acquireExact(model, policy.stable(), versions);
+    } catch (InferenceException gone) {
+      return null;
+    }
+    if (!accepts(stable, request)) {
+      stable.release();
+      return null;
+    }
+    picked.release();
+    signals.recordRefusal(model, picked.version());
+    return stable;
+  }
+
+  private static boolean accepts(ModelVersion version, InferenceRequest request) {
+    try {
+      version.signature().validate(request);
+      return true;
+    } catch (InferenceException refused) {
+      return false;
+    }
   }
 
   /**

@@ -71,7 +71,7 @@ public final class CanaryWiring implements ModelManager.StatusListener, MeterBin
     for (String warning : service.startupWarnings()) {
       LOG.log(System.Logger.Level.WARNING, "canary state: {0}", warning);
     }
-    this.router = new CanaryRouter(models, service.router());
+    this.router = new CanaryRouter(models, service.router(), signals);
     this.meters = new CanaryMeters(service, signals);
     service.addListener(meters::changed);
     this.shadows = ShadowTap.create(router::runShadow, signals, meters);

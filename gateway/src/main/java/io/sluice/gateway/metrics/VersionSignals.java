@@ -2,6 +2,7 @@ package io.sluice.gateway.metrics;
 
 import io.sluice.canary.gates.VersionWindow;
 import io.sluice.canary.gates.WindowedSignals;
+import io.sluice.gateway.core.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -79,6 +80,20 @@ public final class VersionSignals implements WindowedSignals {
       history(model, version).recordShadow(failed, latencyNanos, outputDifference);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "canary signals: shadow of model {0} not recorded: {1}", model,
+          e.toString());
+    }
+  }
+
+  /**
+   * Records that {@code version} of {@code model}, picked by the traffic split, refused a request its stable
+   * version accepts (a signature the clients do not match): an error of the version, which the stable version
+   * then served.
+   */
+  public void recordRefusal(String model, long version) {
+    try {
+      history(model, version).record(Outcome.INTERNAL, 0);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "canary signals: refusal of model {0} not recorded: {1}", model,
           e.toString());
     }
   }
