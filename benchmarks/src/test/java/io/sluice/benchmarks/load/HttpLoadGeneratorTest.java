@@ -53,7 +53,7 @@ class HttpLoadGeneratorTest extends LoadGeneratorContractTest {
       var data = temp.resolve("data.jsonl");
       Files.writeString(data, "{\"features\": [[1, 2, 3, 4]]}\n{\"features\": [5.5, 6, 7, 8]}\n");
       BenchRun run = BenchRun.of(temp.resolve("out"), "--target", server.target(), "--model", "stub", "--rate", "50",
-          "--warmup", "0s", "--requests", "2", "--data", data.toString(), "--quiet");
+          "--warmup", "0s", "--requests", "2", "--data", data.toString(), "--max-lag", "1s", "--quiet");
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
       JsonNode body = new ObjectMapper().readTree(server.lastBody);
