@@ -25,11 +25,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The gRPC transport floor: a grpc-java Netty server built like the gateway's ({@code NettyServerBuilder} with
@@ -46,19 +44,8 @@ import picocli.CommandLine.Option;
     description = "Answers every v2 ModelInfer with a canned response: the gRPC transport floor.")
 public final class EchoGrpcServer implements AutoCloseable, Callable<Integer> {
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--port", defaultValue = "0", description = "Port, 0 for any free one (default: ${DEFAULT-VALUE}).")
-  int requestedPort;
-
-  @Option(names = "--model", defaultValue = "tabular_classifier",
-      description = "The model whose answers to clone (default: ${DEFAULT-VALUE}).")
-  String model;
-
-  @Option(names = "--clone", paramLabel = "URL",
-      description = "grpc://HOST:PORT of a v2 server to copy the metadata and one infer response from.")
-  String clone;
+  @CommandLine.Mixin
+  EchoOptions options;
 
   private Server server;
 
@@ -138,19 +125,11 @@ public final class EchoGrpcServer implements AutoCloseable, Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Canned canned = clone == null ? Canned.sample() : Canned.cloneFrom(Target.parse(clone), model);
-    start(host, requestedPort, canned);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      close();
-      stopped.countDown();
-    }, "echo-grpc-shutdown"));
-    System.out.println(port());
-    System.out.flush();
-    System.err.println("echo-grpc: listening on " + host + ":" + port() + ", infer response "
-        + canned.response().getSerializedSize() + " bytes");
-    stopped.await();
-    return 0;
+    Canned canned = options.clone == null ? Canned.sample()
+        : Canned.cloneFrom(Target.parse(options.clone), options.model);
+    start(options.host, options.port, canned);
+    return EchoOptions.serveUntilStopped("echo-grpc", this, port(), "listening on " + options.host + ":" + port()
+        + ", infer response " + canned.response().getSerializedSize() + " bytes");
   }
 
   /** Binds {@code host:port} and serves {@code canned}; {@link #port()} tells the bound port. */

@@ -40,11 +40,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The HTTP transport floor: a Netty HTTP/1.1 server with the gateway's event loop setup (NIO, one acceptor,
@@ -62,19 +60,8 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MODELS = "/v2/models/";
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--port", defaultValue = "0", description = "Port, 0 for any free one (default: ${DEFAULT-VALUE}).")
-  int requestedPort;
-
-  @Option(names = "--model", defaultValue = "tabular_classifier",
-      description = "The model whose answers to clone (default: ${DEFAULT-VALUE}).")
-  String model;
-
-  @Option(names = "--clone", paramLabel = "URL",
-      description = "http://HOST:PORT of a v2 server to copy the metadata and one infer response from.")
-  String clone;
+  @CommandLine.Mixin
+  EchoOptions options;
 
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
@@ -169,20 +156,11 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Canned canned = clone == null ? Canned.sample() : Canned.cloneFrom(Target.parse(clone), model);
-    start(host, requestedPort, canned);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      close();
-      stopped.countDown();
-    }, "echo-http-shutdown"));
-    System.out.println(port());
-    System.out.flush();
-    System.err.println("echo-http: listening on " + host + ":" + port() + " (" + ServerTransport.best()
-        + " transport), infer response "
-        + canned.response().length + " bytes");
-    stopped.await();
-    return 0;
+    Canned canned = options.clone == null ? Canned.sample()
+        : Canned.cloneFrom(Target.parse(options.clone), options.model);
+    start(options.host, options.port, canned);
+    return EchoOptions.serveUntilStopped("echo-http", this, port(), "listening on " + options.host + ":" + port()
+        + " (" + ServerTransport.best() + " transport), infer response " + canned.response().length + " bytes");
   }
 
   /** Binds {@code host:port} and serves {@code canned}; {@link #port()} tells the bound port. */
