@@ -3,6 +3,7 @@ package io.sluice.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -23,6 +24,7 @@ import io.sluice.runtime.lifecycle.ModelStatus;
 import io.sluice.runtime.session.ModelVersion;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's request metrics: Micrometer meters (request counts, latency timers, queue depth, in-flight,
@@ -95,6 +98,9 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
   private final UnservedMeters[] unknown;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final ScheduledExecutorService scheduler;
+  private final LongSupplier wallClock;
+  /** How long the meters of an unloaded version stay (see {@link #pruneUnloaded}). */
+  private final long retentionMillis;
 
   /**
    * Registers the process-wide meters in {@code registry} right away; model meters follow as models load.
@@ -111,11 +117,20 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
    */
   public InferenceMetrics(ModelManager models, MeterRegistry registry, MetricsOptions options,
       VersionSignals signals) {
+    this(models, registry, options, signals, System::currentTimeMillis);
+  }
+
+  /** As above, on {@code wallClock} (epoch milliseconds; tests move it by hand). */
+  InferenceMetrics(ModelManager models, MeterRegistry registry, MetricsOptions options, VersionSignals signals,
+      LongSupplier wallClock) {
+    this.wallClock = wallClock;
+    this.retentionMillis = Math.max(VersionSignals.HISTORY_SECONDS * 1000L,
+        options.latencyInterval().toMillis() * options.historyIntervals());
     this.models = models;
     this.signals = signals;
     this.registry = registry;
     this.options = options;
-    this.latency = new LatencyRecorders(options.historyIntervals(), System::currentTimeMillis);
+    this.latency = new LatencyRecorders(options.historyIntervals(), wallClock);
     this.unknown = unservedMeters(UNKNOWN_MODEL);
     FunctionCounter.builder(ERRORS, errors, LongAdder::doubleValue)
         .description("Failures inside the metrics code (never passed on to requests)")
@@ -202,6 +217,7 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
         }
       }
     }
+    pruneUnloaded(wallClock.getAsLong());
   }
 
   @Override
@@ -266,6 +282,7 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
   private VersionMeters versionMeters(String model, String version) {
     SignalHistory history = signals == null ? null : signals.history(model, Long.parseLong(version));
     ServedMeters[] byProtocol = new ServedMeters[Protocol.values().length];
+    List<Meter> registered = new ArrayList<>();
     for (Protocol protocol : Protocol.values()) {
       Tags tags = Tags.of("model", model, "version", version, "protocol", protocol.tag());
       Timer timer = Timer.builder(LATENCY)
@@ -273,18 +290,52 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
           .tags(tags)
           .serviceLevelObjectives(LATENCY_SLOS.toArray(new Duration[0]))
           .register(registry);
-      byProtocol[protocol.ordinal()] = new ServedMeters(requestCounters(tags), timer,
-          latency.create(model, version, protocol), errors, history);
+      Counter[] counters = requestCounters(tags);
+      registered.add(timer);
+      registered.addAll(List.of(counters));
+      byProtocol[protocol.ordinal()] = new ServedMeters(counters, timer, latency.create(model, version, protocol),
+          errors, history);
     }
-    VersionMeters meters = new VersionMeters(model, version, byProtocol);
+    // The gauges read the meters object through this holder, which is filled once it exists.
+    VersionMeters[] holder = new VersionMeters[1];
     Tags tags = Tags.of("model", model, "version", version);
-    Gauge.builder(QUEUE_DEPTH, meters, VersionMeters::queueDepth)
+    registered.add(Gauge.builder(QUEUE_DEPTH, holder, h -> h[0] == null ? 0 : h[0].queueDepth())
         .description("Requests admitted to the version and not yet finished")
-        .tags(tags).strongReference(true).register(registry);
-    Gauge.builder(IN_FLIGHT, meters, VersionMeters::inFlight)
+        .tags(tags).strongReference(true).register(registry));
+    registered.add(Gauge.builder(IN_FLIGHT, holder, h -> h[0] == null ? 0 : h[0].inFlight())
         .description("Requests holding the version: queued, running or being answered")
-        .tags(tags).strongReference(true).register(registry);
-    return meters;
+        .tags(tags).strongReference(true).register(registry));
+    holder[0] = new VersionMeters(model, version, byProtocol, registered);
+    return holder[0];
+  }
+
+  /**
+   * Drops the meters, latency series and canary history of versions no instance of which has been loaded for
+   * {@link #retentionMillis}: long enough for the last scrapes, the latency log and the canary windows to see
+   * their final values, so a model whose versions keep changing does not grow the registry without bound.
+   */
+  private synchronized void pruneUnloaded(long now) {
+    for (Map.Entry<String, Map<String, VersionMeters>> model : byVersion.entrySet()) {
+      Iterator<VersionMeters> versions = model.getValue().values().iterator();
+      while (versions.hasNext()) {
+        VersionMeters meters = versions.next();
+        if (meters.current() != null || byInstance.containsValue(meters)) {
+          continue;
+        }
+        if (meters.goneSinceMillis() < 0) {
+          meters.goneSinceMillis(now);
+        } else if (now - meters.goneSinceMillis() >= retentionMillis) {
+          versions.remove();
+          for (Meter meter : meters.registered()) {
+            registry.remove(meter);
+          }
+          latency.remove(meters.model(), meters.version());
+          if (signals != null) {
+            signals.forget(meters.model(), Long.parseLong(meters.version()));
+          }
+        }
+      }
+    }
   }
 
   private UnservedMeters[] unservedMeters(String model) {

@@ -39,6 +39,11 @@ public final class LatencyRecorders {
     return recorder;
   }
 
+  /** Drops every series of {@code version} of {@code model} (a version unloaded long ago). */
+  synchronized void remove(String model, String version) {
+    series.removeIf(recorder -> recorder.model().equals(model) && recorder.version().equals(version));
+  }
+
   /** Every series, in creation order. */
   public List<LatencyRecorder> series() {
     return List.copyOf(series);

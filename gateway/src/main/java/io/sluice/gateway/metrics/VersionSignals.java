@@ -84,6 +84,14 @@ public final class VersionSignals implements WindowedSignals {
     }
   }
 
+  /** Drops the history of {@code version} of {@code model} (a version unloaded longer than the history). */
+  void forget(String model, long version) {
+    Map<Long, SignalHistory> versions = histories.get(model);
+    if (versions != null) {
+      versions.remove(version);
+    }
+  }
+
   /**
    * Records that {@code version} of {@code model}, picked by the traffic split, refused a request its stable
    * version accepts (a signature the clients do not match): an error of the version, which the stable version

@@ -1,6 +1,7 @@
 package io.sluice.gateway.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.micrometer.core.instrument.Counter;
@@ -13,6 +14,10 @@ import io.sluice.gateway.core.Outcome;
 import io.sluice.gateway.core.Protocol;
 import io.sluice.gateway.core.RequestRecorder;
 import io.sluice.runtime.lifecycle.ModelManager;
+import java.time.Duration;
+import java.util.Set;
+import io.sluice.runtime.lifecycle.LifecycleOptions;
+import io.sluice.runtime.lifecycle.ControlMode;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.ModelVersion;
 import io.sluice.runtime.session.RuntimeOptions;
@@ -172,5 +177,52 @@ class InferenceMetricsTest {
 
     // One object per request would be at least 16 bytes each: 320 KB. Allow a little for the measurement.
     assertThat(allocated).isLessThan(16L * 1024);
+  }
+
+  @Test
+  void theMetersOfAVersionUnloadedLongerThanTheRetentionAreDropped() throws Exception {
+    ModelManager explicit = new ModelManager(new ModelRepository(repo), new VersionLoader(RuntimeOptions.defaults()),
+        new LifecycleOptions(ControlMode.EXPLICIT, Set.of("*"), 60_000, true, 5_000));
+    explicit.start();
+    MeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    long[] now = {1_000_000L};
+    InferenceMetrics clocked = new InferenceMetrics(explicit, own, MetricsOptions.defaults(), null, () -> now[0]);
+    try {
+      clocked.refresh();
+      assertThat(counted(own, "two_outputs", "1")).isZero();
+      explicit.unload("two_outputs").get(30, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        clocked.refresh();
+        return own.find(InferenceMetrics.QUEUE_DEPTH).tags("model", "two_outputs", "version", "1").gauge()
+            .value() == 0 && explicit.models().stream().noneMatch(m -> m.name().equals("two_outputs")
+                && !m.versions().isEmpty());
+      });
+      now[0] += Duration.ofMinutes(10).toMillis();
+      clocked.refresh();
+      assertThat(counted(own, "two_outputs", "1")).as("kept within the retention").isZero();
+
+      now[0] += Duration.ofHours(1).toMillis();
+      clocked.refresh();
+      assertThat(counted(own, "two_outputs", "1")).as("dropped").isEqualTo(-1);
+      assertThat(own.find(InferenceMetrics.QUEUE_DEPTH).tags("model", "two_outputs", "version", "1").gauge())
+          .isNull();
+      assertThat(clocked.latency().series()).noneMatch(series -> series.model().equals("two_outputs"));
+      assertThat(counted(own, "two_outputs", InferenceMetrics.NO_VERSION)).as("the model's own series stay").isZero();
+      assertThat(counted(own, "fixed_add", "1")).as("loaded versions stay").isZero();
+
+      explicit.load("two_outputs").get(30, TimeUnit.SECONDS);
+      clocked.refresh();
+      assertThat(counted(own, "two_outputs", "1")).as("registered again").isZero();
+    } finally {
+      clocked.close();
+      explicit.close(5_000);
+    }
+  }
+
+  /** The HTTP success count of a series in {@code registry}, or -1 when the series does not exist. */
+  private static double counted(MeterRegistry registry, String model, String version) {
+    Counter counter = registry.find(InferenceMetrics.REQUESTS).tags("model", model, "version", version,
+        "protocol", Protocol.HTTP.tag(), "outcome", Outcome.SUCCESS.tag()).counter();
+    return counter == null ? -1 : counter.count();
   }
 }
