@@ -41,9 +41,6 @@ public record ServerConfig(
     CanaryOptions canary,
     DriftServiceOptions drift) {
 
-  /** Default limit on request bodies and gRPC messages: 64 MiB. */
-  public static final int DEFAULT_MAX_BODY_BYTES = 64 << 20;
-
   public ServerConfig {
     if (modelRepository == null) {
       throw new IllegalArgumentException("modelRepository: null (expected: a directory)");

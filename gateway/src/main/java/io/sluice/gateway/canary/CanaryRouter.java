@@ -142,11 +142,11 @@ final class CanaryRouter implements VersionRouter {
    * roll it back. Null when {@code picked} takes the request (or is the stable version, or neither takes it).
    */
   private ModelVersion stableInstead(String model, ModelVersion picked, InferenceRequest request, Loaded versions) {
-    if (accepts(picked, request)) {
-      return null;
-    }
     TrafficPolicy policy = router.policy(model);
-    if (policy == null || policy.stable() == picked.version() || !versions.contains(policy.stable())) {
+    // Only candidates are checked here (the stable version's own refusals reach the client as they are), and
+    // only while the stable version is loaded to take over.
+    if (policy == null || policy.stable() == picked.version() || !versions.contains(policy.stable())
+        || accepts(picked, request)) {
       return null;
     }
     ModelVersion stable;

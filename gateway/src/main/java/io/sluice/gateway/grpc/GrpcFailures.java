@@ -20,10 +20,11 @@ final class GrpcFailures {
 
   /** {@code failure} (any throwable, future wrappers included) as the exception to pass to {@code onError}. */
   static StatusRuntimeException toStatusException(Throwable failure) {
-    InferenceException normalized = GatewayErrors.normalize(failure);
-    Status status = Status.fromCode(GatewayErrors.grpcStatus(normalized.code()))
-        .withDescription(normalized.getMessage());
-    return new QuietStatusException(status);
+    return new QuietStatusException(status(GatewayErrors.normalize(failure)));
+  }
+
+  private static Status status(InferenceException failure) {
+    return Status.fromCode(GatewayErrors.grpcStatus(failure.code())).withDescription(failure.getMessage());
   }
 
   /** The pushback trailer that tells grpc-java's retrying clients when to try again. */
@@ -37,8 +38,7 @@ final class GrpcFailures {
   static StatusRuntimeException toRetryLater(InferenceException refusal, int retryAfterSeconds) {
     Metadata trailers = new Metadata();
     trailers.put(RETRY_PUSHBACK, Long.toString(retryAfterSeconds * 1000L));
-    Status status = Status.fromCode(GatewayErrors.grpcStatus(refusal.code())).withDescription(refusal.getMessage());
-    return new QuietStatusException(status, trailers);
+    return new QuietStatusException(status(refusal), trailers);
   }
 
   /**
@@ -58,7 +58,7 @@ final class GrpcFailures {
     private static final long serialVersionUID = 1L;
 
     QuietStatusException(Status status) {
-      super(status, null);
+      this(status, null);
     }
 
     QuietStatusException(Status status, Metadata trailers) {

@@ -52,8 +52,6 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       "server overloaded: too many connections; retry later";
   private static final String TOO_MANY_PIPELINED =
       "too many pipelined requests on this connection; retry on a new connection";
-  private static final String OVERLOADED =
-      "server overloaded: too many inference requests or request bytes in flight; retry later";
 
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
@@ -106,7 +104,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     deadline.requestReceived();
     long receivedNanos = aggregator.lastHeadNanos();
     long admittedBytes = admissionHandler.takeReservation();
-    String refusal = overCapacity ? TOO_MANY_CONNECTIONS : admissionHandler.takeRefused() ? OVERLOADED : null;
+    String refusal = overCapacity ? TOO_MANY_CONNECTIONS
+        : admissionHandler.takeRefused() ? admission.refusal().getMessage() : null;
     if (closing) {
       request.release();
       release(admittedBytes);

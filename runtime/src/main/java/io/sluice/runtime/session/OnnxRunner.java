@@ -45,10 +45,11 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   private final List<String> allOutputs;
   private final Set<String> allOutputsSet;
   private final boolean batched;
-  private final ModelSignature signature;
   private final VersionStatistics statistics;
-  // Cleared for good when a run with pinned outputs fails for another reason than being stopped.
-  private volatile boolean pinning = true;
+  /** The outputs runs preallocate ({@link PinnedOutputs#pinnable}). */
+  private final List<TensorSpec> pinnable;
+  // False when no output can be pinned, or for good once a model contradicted its declared output shapes.
+  private volatile boolean pinning;
   private final ArrayBlockingQueue<Terminator> terminators;
   private volatile boolean closed;
 
@@ -100,8 +101,9 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
     this.allOutputs = signature.outputNames();
     this.allOutputsSet = new LinkedHashSet<>(allOutputs);
     this.batched = signature.maxBatchSize() > 0;
-    this.signature = signature;
     this.statistics = statistics;
+    this.pinnable = PinnedOutputs.pinnable(signature);
+    this.pinning = !pinnable.isEmpty();
     this.terminators = new ArrayBlockingQueue<>(Math.max(1, concurrency));
   }
 
@@ -125,7 +127,7 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
         guard.start(terminator);
       }
       if (pinning) {
-        try (PinnedOutputs pinned = PinnedOutputs.allocate(environment, signature, inputs, outputNames)) {
+        try (PinnedOutputs pinned = PinnedOutputs.allocate(environment, pinnable, inputs, outputNames)) {
           return run(feeds, outputNames, pinned, terminator, start, inputDone);
         } catch (OrtException e) {
           if (terminator != null && guard.stopped()) {

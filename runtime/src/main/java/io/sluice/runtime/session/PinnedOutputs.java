@@ -7,6 +7,7 @@ import io.sluice.runtime.tensor.DataType;
 import io.sluice.runtime.tensor.OrtTensors;
 import io.sluice.runtime.tensor.Tensor;
 import io.sluice.runtime.tensor.Tensors;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,23 +37,48 @@ final class PinnedOutputs implements AutoCloseable {
   }
 
   /**
-   * Allocates the outputs among {@code names} whose shape {@code signature} fixes, given the batch size of
-   * {@code inputs} when the model batches.
+   * The outputs of {@code signature} whose shape is known before a run, once the batch dimension (when the
+   * model batches) takes the request's batch size: numeric types and no other variable dimension. Computed once
+   * per loaded version.
    */
-  static PinnedOutputs allocate(OrtEnvironment environment, ModelSignature signature, List<Tensor> inputs,
+  static List<TensorSpec> pinnable(ModelSignature signature) {
+    boolean batched = signature.maxBatchSize() > 0;
+    List<TensorSpec> pinnable = new ArrayList<>();
+    for (TensorSpec spec : signature.outputs()) {
+      if (spec.type() == DataType.BYTES || !OrtTensors.supported(spec.type())) {
+        continue;
+      }
+      boolean fixed = true;
+      for (int i = 0; i < spec.rank(); i++) {
+        fixed &= spec.dim(i) >= 0 || (i == 0 && batched);
+      }
+      if (fixed) {
+        pinnable.add(spec);
+      }
+    }
+    return List.copyOf(pinnable);
+  }
+
+  /**
+   * Allocates the {@code pinnable} outputs (from {@link #pinnable}) among {@code names}, with the batch size of
+   * {@code inputs} in place of a variable batch dimension.
+   */
+  static PinnedOutputs allocate(OrtEnvironment environment, List<TensorSpec> pinnable, List<Tensor> inputs,
       List<String> names) throws OrtException {
-    long batch = signature.maxBatchSize() > 0 && !inputs.isEmpty() && inputs.get(0).shape().length > 0
-        ? inputs.get(0).shape()[0] : -1;
+    long batch = !inputs.isEmpty() && inputs.get(0).shape().length > 0 ? inputs.get(0).shape()[0] : -1;
     Map<String, Tensor> tensors = null;
     Map<String, OnnxTensor> values = null;
     try {
-      for (TensorSpec spec : signature.outputs()) {
+      for (TensorSpec spec : pinnable) {
         if (!names.contains(spec.name())) {
           continue;
         }
-        long[] shape = knownShape(spec, batch, signature.maxBatchSize() > 0);
-        if (shape == null) {
-          continue;
+        long[] shape = spec.shape();
+        if (shape.length > 0 && shape[0] < 0) {
+          if (batch <= 0) {
+            continue;
+          }
+          shape[0] = batch;
         }
         long bytes = bytes(shape, spec.type());
         if (bytes < 0) {
@@ -73,24 +99,6 @@ final class PinnedOutputs implements AutoCloseable {
       throw e;
     }
     return tensors == null ? NONE : new PinnedOutputs(tensors, values);
-  }
-
-  /** The output's shape before the run, or null when it is not known (or not pinnable). */
-  private static long[] knownShape(TensorSpec spec, long batch, boolean batched) {
-    if (spec.type() == DataType.BYTES || !OrtTensors.supported(spec.type())) {
-      return null;
-    }
-    long[] shape = spec.shape();
-    for (int i = 0; i < shape.length; i++) {
-      if (shape[i] < 0) {
-        if (i == 0 && batched && batch > 0) {
-          shape[0] = batch;
-        } else {
-          return null;
-        }
-      }
-    }
-    return shape;
   }
 
   /** Bytes of a tensor of {@code shape}, or -1 when too large to pin. */

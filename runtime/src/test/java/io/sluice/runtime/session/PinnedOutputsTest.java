@@ -28,9 +28,14 @@ class PinnedOutputsTest {
           new TensorSpec("ragged", DataType.INT64, new long[] {-1, -1})), 8);
 
   @Test
+  void onlyNumericOutputsWithAtMostAVariableBatchDimensionArePinnable() {
+    assertThat(PinnedOutputs.pinnable(BATCHED)).extracting(TensorSpec::name).containsExactly("y");
+  }
+
+  @Test
   void pinsNumericOutputsWhoseShapeIsKnownOnceTheBatchSizeIs() throws Exception {
     Tensor input = Tensors.ofFloats("x", new long[] {2, 4}, new float[8]);
-    try (PinnedOutputs pinned = PinnedOutputs.allocate(OnnxEnvironment.get(), BATCHED, List.of(input),
+    try (PinnedOutputs pinned = PinnedOutputs.allocate(OnnxEnvironment.get(), PinnedOutputs.pinnable(BATCHED), List.of(input),
         List.of("y", "words", "ragged"))) {
       assertThat(pinned.contains("y")).isTrue();
       assertThat(pinned.tensor("y").shape()).containsExactly(2, 3);
@@ -38,7 +43,7 @@ class PinnedOutputsTest {
       assertThat(pinned.contains("words")).as("BYTES").isFalse();
       assertThat(pinned.contains("ragged")).as("data-dependent dimension").isFalse();
     }
-    try (PinnedOutputs none = PinnedOutputs.allocate(OnnxEnvironment.get(), BATCHED, List.of(input),
+    try (PinnedOutputs none = PinnedOutputs.allocate(OnnxEnvironment.get(), PinnedOutputs.pinnable(BATCHED), List.of(input),
         List.of("words"))) {
       assertThat(none.isEmpty()).isTrue();
     }
