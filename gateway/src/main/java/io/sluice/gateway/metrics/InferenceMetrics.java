@@ -296,17 +296,15 @@ public final class InferenceMetrics implements RequestObserver, AutoCloseable {
       byProtocol[protocol.ordinal()] = new ServedMeters(counters, timer, latency.create(model, version, protocol),
           errors, history);
     }
-    // The gauges read the meters object through this holder, which is filled once it exists.
-    VersionMeters[] holder = new VersionMeters[1];
+    VersionMeters meters = new VersionMeters(model, version, byProtocol, registered);
     Tags tags = Tags.of("model", model, "version", version);
-    registered.add(Gauge.builder(QUEUE_DEPTH, holder, h -> h[0] == null ? 0 : h[0].queueDepth())
+    registered.add(Gauge.builder(QUEUE_DEPTH, meters, VersionMeters::queueDepth)
         .description("Requests admitted to the version and not yet finished")
         .tags(tags).strongReference(true).register(registry));
-    registered.add(Gauge.builder(IN_FLIGHT, holder, h -> h[0] == null ? 0 : h[0].inFlight())
+    registered.add(Gauge.builder(IN_FLIGHT, meters, VersionMeters::inFlight)
         .description("Requests holding the version: queued, running or being answered")
         .tags(tags).strongReference(true).register(registry));
-    holder[0] = new VersionMeters(model, version, byProtocol, registered);
-    return holder[0];
+    return meters;
   }
 
   /**

@@ -20,12 +20,15 @@ final class VersionMeters {
   // Epoch milliseconds since when no instance of the version is loaded; -1 while one is. Control thread only.
   private long goneSinceMillis = -1;
 
-  /** @param registered every meter registered for the version, removed together when it is dropped */
+  /**
+   * @param registered every meter registered for the version, removed together when it is dropped; the creator
+   *     adds the gauges that read this object before publishing it, and only the control thread reads it
+   */
   VersionMeters(String model, String version, ServedMeters[] byProtocol, List<Meter> registered) {
     this.model = model;
     this.version = version;
     this.byProtocol = byProtocol;
-    this.registered = List.copyOf(registered);
+    this.registered = registered;
   }
 
   List<Meter> registered() {

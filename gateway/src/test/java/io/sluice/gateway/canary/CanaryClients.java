@@ -72,16 +72,6 @@ final class CanaryClients {
         .setAll(ModelVersionPolicy.All.getDefaultInstance())).build());
   }
 
-  /** {@code y = z + tag}: like {@link TestModels#tagged} but its input is named {@code z}, not {@code x}. */
-  static byte[] renamedInput(float tag) {
-    return OnnxModelBuilder.graph("renamed")
-        .input("z", TensorProto.DataType.FLOAT, -1)
-        .initializer(OnnxModelBuilder.floatTensor("tag", new long[0], tag))
-        .node("Add", List.of("z", "tag"), List.of("y"))
-        .output("y", TensorProto.DataType.FLOAT, -1)
-        .toByteArray();
-  }
-
   /**
    * {@code y = x + tag}, like {@link TestModels#tagged}, that fails to run (INTERNAL) for any input outside
    * [-2, 1]: the input, cast to an integer, indexes a two-element table through {@code Gather}.

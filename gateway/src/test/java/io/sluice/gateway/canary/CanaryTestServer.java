@@ -37,7 +37,7 @@ final class CanaryTestServer {
         CanaryClients.writeTagged(repository, "lifecycle", 1, 2, 3);
         CanaryClients.writeTagged(repository, "cli", 1, 2, 3);
         CanaryClients.writeTagged(repository, "incompatible", 1);
-        TestModels.writeModel(repository, "incompatible", 2, CanaryClients.renamedInput(2));
+        TestModels.writeModel(repository, "incompatible", 2, TestModels.tagged("z", 2));
         server = new SluiceServer(ServerConfig.loopback(repository)
             .withCanary(new CanaryOptions(null, Clock.systemUTC(), Duration.ZERO))).start();
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();

@@ -85,10 +85,15 @@ public final class TestModels {
    * served them, for reload and routing tests.
    */
   public static byte[] tagged(float tag) {
+    return tagged("x", tag);
+  }
+
+  /** {@link #tagged(float)} with its input named {@code input}. */
+  public static byte[] tagged(String input, float tag) {
     return OnnxModelBuilder.graph("tagged")
-        .input("x", TensorProto.DataType.FLOAT, -1)
+        .input(input, TensorProto.DataType.FLOAT, -1)
         .initializer(OnnxModelBuilder.floatTensor("tag", new long[0], tag))
-        .node("Add", List.of("x", "tag"), List.of("y"))
+        .node("Add", List.of(input, "tag"), List.of("y"))
         .output("y", TensorProto.DataType.FLOAT, -1)
         .toByteArray();
   }
