@@ -19,7 +19,6 @@ import io.sluice.gateway.tls.ServerTls;
 import io.sluice.gateway.transport.ServerTransport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP/1.1 listener of the Open Inference Protocol's REST binding (with Triton's extensions), on Netty.
@@ -44,7 +43,6 @@ public final class HttpFrontEnd implements AutoCloseable {
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
   private final Admission admission;
-  private final AtomicInteger open = new AtomicInteger();
   private final ServerTls tls;
   private final ServerTransport transport;
   private final ChannelGroup connections = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
@@ -166,8 +164,8 @@ public final class HttpFrontEnd implements AutoCloseable {
     @Override
     protected void initChannel(SocketChannel channel) {
       connections.add(channel);
-      boolean overCapacity = open.incrementAndGet() > options.maxConnections();
-      channel.closeFuture().addListener(closed -> open.decrementAndGet());
+      // the group forgets a channel when it closes, so its size is the open connections, this one included
+      boolean overCapacity = connections.size() > options.maxConnections();
       tls.addTo(channel);
       HttpDecoderConfig decoding = new HttpDecoderConfig()
           .setMaxInitialLineLength(options.maxInitialLineBytes())
