@@ -118,8 +118,8 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     }
     inference = inference.withDeadline(InferenceGrpcService.deadlineNanos(context, received), cancellation);
     InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
-    result.whenComplete((response, failure) -> running.remove(cancellation));
     result.whenComplete((response, failure) -> {
+      running.remove(cancellation);
       if (failure != null) {
         answer(error(id, model, version, failure), result, failure, bytes);
         return;
