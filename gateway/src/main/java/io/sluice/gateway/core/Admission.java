@@ -1,5 +1,6 @@
 package io.sluice.gateway.core;
 
+import io.sluice.runtime.exec.ErrorCode;
 import io.sluice.runtime.exec.InferenceException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,9 +22,14 @@ public final class Admission {
   private final AtomicLong bytes = new AtomicLong();
   private final LongAdder refusedByCount = new LongAdder();
   private final LongAdder refusedByBytes = new LongAdder();
+  // Immutable and without a stack trace, so one instance serves every refusal.
+  private final InferenceException refusal;
 
   public Admission(AdmissionOptions options) {
     this.options = options;
+    this.refusal = new InferenceException(ErrorCode.UNAVAILABLE,
+        "server overloaded: too many inference requests or request bytes in flight; retry after "
+            + options.retryAfterSeconds() + " s");
   }
 
   /** Admission with the default caps. */
@@ -76,9 +82,7 @@ public final class Admission {
 
   /** The refusal a client is sent: UNAVAILABLE (HTTP 503 with {@code Retry-After}), naming the cap that hit. */
   public InferenceException refusal() {
-    return new InferenceException(io.sluice.runtime.exec.ErrorCode.UNAVAILABLE,
-        "server overloaded: too many inference requests or request bytes in flight; retry after "
-            + options.retryAfterSeconds() + " s");
+    return refusal;
   }
 
   /** Seconds a refused client should wait before retrying. */
