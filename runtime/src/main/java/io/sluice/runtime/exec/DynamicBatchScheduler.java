@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>When a batch runs, as Triton: at once when it reaches a preferred batch size (the largest one its leading
  * requests reach, leaving the rest queued), when it cannot grow (a compatible request does not fit, or it
  * reached the largest preferred size), or when its oldest request has waited {@code maxQueueDelay}. Unlike
- * Triton, requests that cannot join (other shapes, or too many rows to fit) are skipped, not batch-ending.
+ * Triton, requests that cannot join (other shapes, or too many rows to fit) are skipped, not batch-ending,
+ * and while the oldest request's batch waits for more, a ready batch of another shape runs first.
  * Otherwise it waits for more, but only while more requests are likely to arrive within the remaining delay
  * ({@link QueueDelay}): a lone client never pays the delay.
  *
@@ -34,6 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * UNAVAILABLE. A run whose requests were all cancelled is stopped. A full queue fails at once.
  */
 public final class DynamicBatchScheduler implements Scheduler {
+  /** How many shapes one pass over the queue considers for the next batch. */
+  private static final int MAX_SHAPES_PER_PASS = 8;
+
   private final String label;
   private final BatchingPolicy policy;
   private final BatchRunner runner;
@@ -90,9 +94,8 @@ public final class DynamicBatchScheduler implements Scheduler {
       queue.addLast(pending);
       inSystem.incrementAndGet();
       batch = freeSlots > 0 ? takeBatch(now) : null;
-      if (batch == null) {
-        wakeTimerFor(pending.expiresAt());
-      }
+      // also after a launch: requests of another shape may wait on behind it
+      wakeTimerFor(pending.expiresAt());
       toFail = takeDropped();
     } finally {
       lock.unlock();
@@ -139,9 +142,11 @@ public final class DynamicBatchScheduler implements Scheduler {
   }
 
   /**
-   * Removes and returns the batch to run now, taking a slot, or returns null when the queue is empty or its
-   * oldest request should wait for batch-mates. Requests found cancelled or past their deadline on the way
-   * move to {@link #dropped}. Lock held; a slot is free.
+   * Removes and returns the batch to run now, taking a slot, or returns null when the queue is empty or every
+   * batch it could form should wait for batch-mates. The oldest request's batch comes first; when it waits,
+   * the batch of the oldest request of another shape that is ready runs instead (the slot is free either
+   * way), so a waiting batch never holds requests of other shapes behind it. Requests found cancelled or past
+   * their deadline on the way move to {@link #dropped}. Lock held; a slot is free.
    */
   private List<Pending> takeBatch(long now) {
     Pending head;
@@ -152,54 +157,108 @@ public final class DynamicBatchScheduler implements Scheduler {
       noteIfIdle(now);
       return null;
     }
-    List<Pending> members = new ArrayList<>();
-    members.add(head);
-    int take = 1;
-    boolean full = head.rows < 0;
-    if (!full) {
-      long rows = head.samples();
-      int preferred = policy.isPreferred(rows) ? 1 : 0;
-      long largestPreferred = policy.largestPreferredBatchSize();
-      Iterator<Pending> waiting = queue.iterator();
-      waiting.next();
-      while (waiting.hasNext() && rows < policy.maxBatchSize()) {
-        Pending next = waiting.next();
-        if (next.rows < 0 || !BatchAssembler.compatible(head.request, next.request)) {
-          continue;
+    List<Pending> batch = batchFrom(head, now);
+    if (batch == null) {
+      for (Pending other : otherShapes(head, now)) {
+        if ((batch = batchFrom(other, now)) != null) {
+          break;
         }
-        if (gone(next, now)) {
-          waiting.remove();
-          dropped.add(next);
-          continue;
-        }
-        if (rows + next.samples() > policy.maxBatchSize()) {
-          full = true;
-          continue;
-        }
-        if (preferred == 0 && rows + next.samples() > largestPreferred) {
-          // as Triton: past the largest preferred size, cut before it unless the delay is over
-          preferred = members.size();
-        }
-        members.add(next);
-        rows += next.samples();
-        if (policy.isPreferred(rows)) {
-          preferred = members.size();
-        }
-      }
-      full |= rows >= largestPreferred;
-      boolean delayOver = now - head.admittedNanos >= policy.maxQueueDelayNanos();
-      if (preferred > 0 && !delayOver) {
-        take = preferred;
-      } else if (full || delayOver || closed || delay.waitUntil(head.admittedNanos, now) - now <= 0) {
-        take = members.size();
-      } else {
-        return null;
       }
     }
-    List<Pending> batch = take == members.size() ? members : new ArrayList<>(members.subList(0, take));
-    removeFromQueue(batch);
-    freeSlots--;
+    if (batch != null) {
+      removeFromQueue(batch);
+      freeSlots--;
+    }
     return batch;
+  }
+
+  /**
+   * The oldest queued request of each shape other than {@code head}'s, in queue order, at most
+   * {@link #MAX_SHAPES_PER_PASS} - 1 of them (which bounds the work under the lock); requests that cannot
+   * join any batch are a shape of their own. Lock held.
+   */
+  private List<Pending> otherShapes(Pending head, long now) {
+    List<Pending> heads = new ArrayList<>(4);
+    heads.add(head);
+    Iterator<Pending> waiting = queue.iterator();
+    while (waiting.hasNext() && heads.size() < MAX_SHAPES_PER_PASS) {
+      Pending next = waiting.next();
+      if (next.rows >= 0 && joinsAny(heads, next)) {
+        continue;
+      }
+      if (gone(next, now)) {
+        waiting.remove();
+        dropped.add(next);
+        continue;
+      }
+      heads.add(next);
+    }
+    return heads.subList(1, heads.size());
+  }
+
+  private static boolean joinsAny(List<Pending> heads, Pending pending) {
+    for (Pending head : heads) {
+      if (head.rows >= 0 && BatchAssembler.compatible(head.request, pending.request)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The batch that {@code first} (the oldest queued request of its shape) and the queued requests that can
+   * join it form, if it should run now; null if it should wait for more. Leaves the queue as it is, except
+   * that batch-mates found gone move to {@link #dropped}. Lock held.
+   */
+  private List<Pending> batchFrom(Pending first, long now) {
+    List<Pending> members = new ArrayList<>();
+    members.add(first);
+    if (first.rows < 0) {
+      return members;
+    }
+    int take = 1;
+    boolean full = false;
+    long rows = first.samples();
+    int preferred = policy.isPreferred(rows) ? 1 : 0;
+    long largestPreferred = policy.largestPreferredBatchSize();
+    Iterator<Pending> waiting = queue.iterator();
+    while (waiting.next() != first) {
+      // requests older than first are of other shapes
+    }
+    while (waiting.hasNext() && rows < policy.maxBatchSize()) {
+      Pending next = waiting.next();
+      if (next.rows < 0 || !BatchAssembler.compatible(first.request, next.request)) {
+        continue;
+      }
+      if (gone(next, now)) {
+        waiting.remove();
+        dropped.add(next);
+        continue;
+      }
+      if (rows + next.samples() > policy.maxBatchSize()) {
+        full = true;
+        continue;
+      }
+      if (preferred == 0 && rows + next.samples() > largestPreferred) {
+        // as Triton: past the largest preferred size, cut before it unless the delay is over
+        preferred = members.size();
+      }
+      members.add(next);
+      rows += next.samples();
+      if (policy.isPreferred(rows)) {
+        preferred = members.size();
+      }
+    }
+    full |= rows >= largestPreferred;
+    boolean delayOver = now - first.admittedNanos >= policy.maxQueueDelayNanos();
+    if (preferred > 0 && !delayOver) {
+      take = preferred;
+    } else if (full || delayOver || closed || delay.waitUntil(first.admittedNanos, now) - now <= 0) {
+      take = members.size();
+    } else {
+      return null;
+    }
+    return take == members.size() ? members : new ArrayList<>(members.subList(0, take));
   }
 
   /** Removes {@code batch} (in queue order) from the queue. */
@@ -276,9 +335,7 @@ public final class DynamicBatchScheduler implements Scheduler {
         long now = System.nanoTime();
         freeSlots++;
         next = takeBatch(now);
-        if (next == null) {
-          wakeTimerFor(Long.MAX_VALUE);
-        }
+        wakeTimerFor(Long.MAX_VALUE);
         toFail = takeDropped();
       } finally {
         lock.unlock();

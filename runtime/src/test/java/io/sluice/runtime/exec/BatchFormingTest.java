@@ -4,6 +4,7 @@ import static io.sluice.runtime.exec.FakeModel.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.runtime.tensor.Tensors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,12 @@ class BatchFormingTest {
   private DynamicBatchScheduler scheduler;
 
   private void start(int maxBatch, int... preferred) {
+    startWithInstances(1, maxBatch, preferred);
+  }
+
+  private void startWithInstances(int instances, int maxBatch, int... preferred) {
     scheduler = new DynamicBatchScheduler("model 'm' version 1", "test", "m", "1",
-        new BatchingPolicy(maxBatch, preferred, HOUR_NANOS, 64, 0, true, false, 1), model, statistics);
+        new BatchingPolicy(maxBatch, preferred, HOUR_NANOS, 64, 0, true, false, instances), model, statistics);
   }
 
   @AfterEach
@@ -104,5 +109,37 @@ class BatchFormingTest {
       response.get(10, TimeUnit.SECONDS);
     }
     assertThat(model.batches).containsExactly(1L, 4L, 4L);
+  }
+
+  @Test
+  void aWaitingBatchDoesNotHoldReadyRequestsOfOtherShapesBehindIt() throws Exception {
+    startWithInstances(3, 8, 4);
+    model.gate = new CountDownLatch(1);
+    CompletableFuture<InferenceResponse> blocker = scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    // width 2, one row, arriving while busy: waits for batch-mates although two slots are free
+    CompletableFuture<InferenceResponse> waitingHead = scheduler.submit(request(10, 1, 2));
+    // width 3, four rows (a preferred size): ready at once, behind the waiting head
+    CompletableFuture<InferenceResponse> otherShape = scheduler.submit(request(20, 4, 3));
+    // inputs that disagree on their batch dimension cannot join any batch: ready at once too
+    CompletableFuture<InferenceResponse> unbatchable = scheduler.submit(new InferenceRequest("m", "", "alone",
+        List.of(Tensors.ofFloats("x", new long[] {1, 2}, new float[] {5, 6}),
+            Tensors.ofFloats("z", new long[] {2, 1}, new float[] {7, 8})), List.of(), System.nanoTime()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 3);
+    assertThat(waitingHead).isNotDone();
+    model.gate.countDown();
+    blocker.get(10, TimeUnit.SECONDS);
+    assertThat(otherShape.get(10, TimeUnit.SECONDS).outputs().get(0).dim(1)).isEqualTo(3);
+    assertThat(unbatchable.get(10, TimeUnit.SECONDS).id()).isEqualTo("alone");
+    assertThat(waitingHead).isNotDone();
+    List<CompletableFuture<InferenceResponse>> mates = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      mates.add(scheduler.submit(request(10 + i * 10, 1, 2)));
+    }
+    waitingHead.get(10, TimeUnit.SECONDS);
+    for (CompletableFuture<InferenceResponse> mate : mates) {
+      mate.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(model.batches).containsExactlyInAnyOrder(1L, 4L, 1L, 4L);
   }
 }
