@@ -51,6 +51,19 @@ public final class InferenceDispatcher {
    * (or at once on rejection).
    */
   public InferenceCall dispatch(InferenceRequest request, Protocol protocol) {
+    return dispatch(request, protocol, false);
+  }
+
+  /**
+   * As {@link #dispatch}, but when the serving version is idle the request runs on the calling thread, and
+   * the call is complete when this returns ({@link ModelVersion#submitOrRunHere}). For callers that would
+   * otherwise only wait for the answer, such as gRPC's call executor on a unary call; never an event loop.
+   */
+  public InferenceCall dispatchOrRunHere(InferenceRequest request, Protocol protocol) {
+    return dispatch(request, protocol, true);
+  }
+
+  private InferenceCall dispatch(InferenceRequest request, Protocol protocol, boolean mayRunHere) {
     long dispatched = System.nanoTime();
     VersionRouter.Route route;
     try {
@@ -65,7 +78,7 @@ public final class InferenceDispatcher {
     InferenceCall call = new InferenceCall(served(version, protocol), request.receivedNanos(), dispatched);
     CompletableFuture<InferenceResponse> result;
     try {
-      result = version.submit(request);
+      result = mayRunHere ? version.submitOrRunHere(request) : version.submit(request);
     } catch (RuntimeException invalid) {
       version.release();
       version.statistics().recordFailure(System.nanoTime() - request.receivedNanos());

@@ -132,12 +132,23 @@ class QueuePolicyEndToEndTest {
     awaitRunning(model);
   }
 
-  /** Waits until a request of {@code model} is admitted and one of its worker threads is busy. */
+  /**
+   * Waits until a request of {@code model} is admitted and a thread runs it in ONNX Runtime (a worker, or the
+   * gRPC call's own thread when the version was idle).
+   */
   private static void awaitRunning(String model) {
     await().atMost(Duration.ofSeconds(30)).until(() -> version(model).queued() == 1);
-    String workers = "sluice-infer-" + model + "-1-";
-    await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().startsWith(workers) && t.getState() == Thread.State.RUNNABLE));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().values().stream()
+        .anyMatch(QueuePolicyEndToEndTest::insideOnnxRuntime));
+  }
+
+  private static boolean insideOnnxRuntime(StackTraceElement[] stack) {
+    for (StackTraceElement frame : stack) {
+      if (frame.getClassName().equals("ai.onnxruntime.OrtSession") && frame.getMethodName().equals("run")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final StreamObserver<ModelInferResponse> IGNORE = new StreamObserver<>() {

@@ -3,6 +3,7 @@ package io.sluice.runtime.exec;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs each request on its own: a fixed pool of {@code concurrency} workers in front of a bounded queue of
  * {@code queueCapacity} waiting requests. A full queue fails the request at once with
- * {@link ErrorCode#UNAVAILABLE}; nothing ever waits for queue space.
+ * {@link ErrorCode#UNAVAILABLE}; nothing ever waits for queue space. {@link #submitOrRunHere} runs a request on
+ * the calling thread when a slot is free and nothing waits; {@code concurrency} slots bound the runs of both
+ * kinds together (a worker whose slot a caller holds waits for it).
  */
 public final class DirectScheduler implements Scheduler {
 
@@ -28,6 +31,8 @@ public final class DirectScheduler implements Scheduler {
   private final int queueCapacity;
   private final Runner runner;
   private final ThreadPoolExecutor executor;
+  private final Semaphore slots;
+  private final AtomicInteger runningHere = new AtomicInteger();
 
   /**
    * @param label names the worker threads and overload messages, e.g. {@code model 'm' version 1}
@@ -43,6 +48,7 @@ public final class DirectScheduler implements Scheduler {
     this.label = label;
     this.queueCapacity = queueCapacity;
     this.runner = runner;
+    this.slots = new Semaphore(concurrency);
     this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(queueCapacity), daemonThreads(threadPrefix),
         new ThreadPoolExecutor.AbortPolicy());
@@ -54,15 +60,11 @@ public final class DirectScheduler implements Scheduler {
     long admitted = System.nanoTime();
     try {
       executor.execute(() -> {
+        slots.acquireUninterruptibly();
         try {
-          InferenceException abandoned = request.abandoned(System.nanoTime());
-          if (abandoned != null) {
-            result.completeExceptionally(abandoned);
-            return;
-          }
-          result.complete(runner.run(request, admitted));
-        } catch (Throwable failure) {
-          result.completeExceptionally(failure);
+          run(request, admitted, result);
+        } finally {
+          slots.release();
         }
       });
     } catch (RejectedExecutionException full) {
@@ -74,8 +76,38 @@ public final class DirectScheduler implements Scheduler {
   }
 
   @Override
+  public CompletableFuture<InferenceResponse> submitOrRunHere(InferenceRequest request) {
+    // Queued requests go first; tasks queue only while every worker is busy.
+    if (executor.isShutdown() || !executor.getQueue().isEmpty() || !slots.tryAcquire()) {
+      return submit(request);
+    }
+    CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
+    runningHere.incrementAndGet();
+    try {
+      run(request, System.nanoTime(), result);
+    } finally {
+      runningHere.decrementAndGet();
+      slots.release();
+    }
+    return result;
+  }
+
+  private void run(InferenceRequest request, long admitted, CompletableFuture<InferenceResponse> result) {
+    try {
+      InferenceException abandoned = request.abandoned(System.nanoTime());
+      if (abandoned != null) {
+        result.completeExceptionally(abandoned);
+        return;
+      }
+      result.complete(runner.run(request, admitted));
+    } catch (Throwable failure) {
+      result.completeExceptionally(failure);
+    }
+  }
+
+  @Override
   public int queued() {
-    return executor.getQueue().size() + executor.getActiveCount();
+    return executor.getQueue().size() + executor.getActiveCount() + runningHere.get();
   }
 
   @Override

@@ -77,6 +77,16 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   @Override
   public CompletableFuture<InferenceResponse> submit(InferenceRequest request) {
+    return submit(request, false);
+  }
+
+  /** Runs a batch of one on the calling thread when a slot is free; larger batches go to a worker. */
+  @Override
+  public CompletableFuture<InferenceResponse> submitOrRunHere(InferenceRequest request) {
+    return submit(request, true);
+  }
+
+  private CompletableFuture<InferenceResponse> submit(InferenceRequest request, boolean mayRunHere) {
     long now = System.nanoTime();
     Pending pending = new Pending(request, now, BatchAssembler.rows(request), queueTimeoutAt(request, now));
     List<Pending> batch;
@@ -101,7 +111,12 @@ public final class DynamicBatchScheduler implements Scheduler {
       lock.unlock();
     }
     failAll(toFail);
-    if (batch != null) {
+    if (batch != null && mayRunHere && batch.size() == 1) {
+      List<Pending> next = runAndTakeNext(batch);
+      if (next != null) {
+        launch(next);
+      }
+    } else if (batch != null) {
       launch(batch);
     }
     return pending.result;
@@ -321,32 +336,40 @@ public final class DynamicBatchScheduler implements Scheduler {
   private void work(List<Pending> first) {
     List<Pending> batch = first;
     while (batch != null) {
-      try {
-        runner.run(batch);
-      } catch (RuntimeException | Error unexpected) {
-        for (Pending member : batch) {
-          member.failedIfUnsettled(InferenceException.internal(label + " failed to run the request"));
-        }
-      }
-      List<Pending> next;
-      List<Pending> toFail;
-      lock.lock();
-      try {
-        long now = System.nanoTime();
-        freeSlots++;
-        next = takeBatch(now);
-        wakeTimerFor(Long.MAX_VALUE);
-        toFail = takeDropped();
-      } finally {
-        lock.unlock();
-      }
-      for (Pending member : batch) {
-        inSystem.decrementAndGet();
-        member.deliver();
-      }
-      failAll(toFail);
-      batch = next;
+      batch = runAndTakeNext(batch);
     }
+  }
+
+  /**
+   * Runs {@code batch}, gives its slot back, takes the next batch that is ready (with a slot) and only then
+   * completes the batch's futures; returns the next batch, or null.
+   */
+  private List<Pending> runAndTakeNext(List<Pending> batch) {
+    try {
+      runner.run(batch);
+    } catch (RuntimeException | Error unexpected) {
+      for (Pending member : batch) {
+        member.failedIfUnsettled(InferenceException.internal(label + " failed to run the request"));
+      }
+    }
+    List<Pending> next;
+    List<Pending> toFail;
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      freeSlots++;
+      next = takeBatch(now);
+      wakeTimerFor(Long.MAX_VALUE);
+      toFail = takeDropped();
+    } finally {
+      lock.unlock();
+    }
+    for (Pending member : batch) {
+      inSystem.decrementAndGet();
+      member.deliver();
+    }
+    failAll(toFail);
+    return next;
   }
 
   /**

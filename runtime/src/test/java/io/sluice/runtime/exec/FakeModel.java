@@ -18,11 +18,14 @@ final class FakeModel implements ModelExecutor {
   volatile CountDownLatch gate = new CountDownLatch(0);
   final AtomicInteger entered = new AtomicInteger();
   final AtomicInteger stops = new AtomicInteger();
+  /** The names of the threads that ran each batch, in order. */
+  final List<String> threads = new CopyOnWriteArrayList<>();
 
   /** Runs once the gate opens; a stop from the guard opens it and fails the run, as ONNX Runtime does. */
   @Override
   public Execution execute(List<Tensor> inputs, List<String> outputNames, RunGuard guard) {
     entered.incrementAndGet();
+    threads.add(Thread.currentThread().getName());
     CountDownLatch runGate = gate;
     AtomicBoolean stopped = new AtomicBoolean();
     guard.start(() -> {
