@@ -3,7 +3,6 @@ package io.sluice.gateway.admin;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -14,12 +13,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ReferenceCountUtil;
 import io.sluice.gateway.core.GatewayErrors;
+import io.sluice.gateway.http.InOrderHttpConnection;
 import io.sluice.gateway.tls.ServerTls;
 import io.sluice.runtime.exec.InferenceException;
-import java.util.ArrayDeque;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,44 +27,42 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Serves one admin connection: checks access ({@link AdminAccess}), routes ({@link AdminRoutes}), runs the
  * handler on the handler executor and writes its answer. Requests on a connection are answered one at a time,
- * in order (pipelined requests wait, up to a small number). State is touched on the event loop only.
+ * in order ({@link InOrderHttpConnection}): pipelined requests wait, up to {@value #MAX_PIPELINED}; one more
+ * closes the connection. State is touched on the event loop only.
  */
-final class AdminConnection extends ChannelInboundHandlerAdapter {
+final class AdminConnection extends InOrderHttpConnection<FullHttpRequest> {
   private static final System.Logger LOG = System.getLogger(AdminConnection.class.getName());
   private static final int MAX_PIPELINED = 16;
 
   private final AdminRoutes routes;
   private final AdminAccess access;
   private final Executor handlers;
-  private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
-  private boolean busy;
 
   AdminConnection(AdminRoutes routes, AdminAccess access, Executor handlers) {
+    super("admin", MAX_PIPELINED);
     this.routes = routes;
     this.access = access;
     this.handlers = handlers;
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest request)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (busy) {
-      if (pending.size() == MAX_PIPELINED) {
-        request.release();
-        ctx.close();
-        return;
-      }
-      pending.add(request);
-      return;
-    }
-    handle(ctx, request);
+  protected void received(ChannelHandlerContext ctx, FullHttpRequest request) {
+    offer(ctx, request);
   }
 
-  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
-    busy = true;
+  /** The queue is full: the connection closes at once. */
+  @Override
+  protected FullHttpRequest overflowed(FullHttpRequest dropped) {
+    return null;
+  }
+
+  @Override
+  protected void discard(FullHttpRequest request) {
+    request.release();
+  }
+
+  @Override
+  protected void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
     boolean keepAlive;
     AdminRequest admin;
     AdminHandler handler;
@@ -145,7 +140,7 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
         + " is not allowed here (expected: " + allow + ")");
     FullHttpResponse http = toHttp(response);
     http.headers().set(HttpHeaderNames.ALLOW, allow.toString());
-    send(ctx, http, keepAlive);
+    respond(ctx, http, keepAlive);
   }
 
   /** Writes {@code response} from any thread, then moves on to the next request on the event loop. */
@@ -154,12 +149,7 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
     if (authenticate != null) {
       http.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, authenticate);
     }
-    send(ctx, http, keepAlive);
-  }
-
-  private void send(ChannelHandlerContext ctx, FullHttpResponse http, boolean keepAlive) {
-    HttpUtil.setKeepAlive(http, keepAlive);
-    ctx.writeAndFlush(http).addListener(written -> responded(ctx, keepAlive && written.isSuccess()));
+    respond(ctx, http, keepAlive);
   }
 
   private static FullHttpResponse toHttp(AdminResponse response) {
@@ -173,52 +163,5 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
         .set("X-Content-Type-Options", "nosniff");
     return http;
-  }
-
-  private void responded(ChannelHandlerContext ctx, boolean keepOpen) {
-    busy = false;
-    if (!keepOpen) {
-      ctx.close();
-      return;
-    }
-    FullHttpRequest next = pending.poll();
-    if (next != null) {
-      handle(ctx, next);
-    }
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof IdleStateEvent) {
-      if (!busy) {
-        ctx.close();
-      }
-    } else {
-      ctx.fireUserEventTriggered(event);
-    }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    releasePending();
-    ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    releasePending();
-  }
-
-  private void releasePending() {
-    FullHttpRequest next;
-    while ((next = pending.poll()) != null) {
-      next.release();
-    }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.log(System.Logger.Level.DEBUG, "admin connection failed; closing it", cause);
-    ctx.close();
   }
 }

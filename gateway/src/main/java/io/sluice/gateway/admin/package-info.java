@@ -7,7 +7,8 @@
  * their resources as {@link io.sluice.gateway.admin.AdminHandler}s taking an
  * {@link io.sluice.gateway.admin.AdminRequest} (path and query parameters, body, actor) and answering an
  * {@link io.sluice.gateway.admin.AdminResponse}. Access rules (Host and Origin checks, bearer tokens) live in
- * {@code AdminAccess}; one connection is served by {@code AdminConnection}. HTTPS and client certificates (mutual
- * TLS) come from {@link io.sluice.gateway.admin.AdminOptions#tls()}.
+ * {@code AdminAccess}; one connection is served by {@code AdminConnection}, an
+ * {@link io.sluice.gateway.http.InOrderHttpConnection}. HTTPS and client certificates (mutual TLS) come from
+ * {@link io.sluice.gateway.admin.AdminOptions#tls()}.
  */
 package io.sluice.gateway.admin;

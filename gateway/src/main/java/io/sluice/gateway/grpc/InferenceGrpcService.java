@@ -102,7 +102,7 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
 
   private final InferenceDispatcher dispatcher;
   private final ServerQueries queries;
-  private final Admission admission;
+  private final GrpcAdmission admission;
 
   /** A service with its own default {@link Admission} (tests and embedding). */
   public InferenceGrpcService(InferenceDispatcher dispatcher, ServerQueries queries) {
@@ -113,7 +113,7 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
   public InferenceGrpcService(InferenceDispatcher dispatcher, ServerQueries queries, Admission admission) {
     this.dispatcher = dispatcher;
     this.queries = queries;
-    this.admission = admission;
+    this.admission = new GrpcAdmission(admission, dispatcher);
   }
 
   /**
@@ -223,10 +223,9 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
     // queued requests are dropped. isCancelled() is still polled before writing.
     Cancellation cancellation = new Cancellation();
     Context.current().addListener(cancelled -> cancellation.cancel(), Runnable::run);
-    long bytes = request.getSerializedSize();
-    if (!admission.tryAdmit(bytes)) {
-      dispatcher.reject(request.getModelName(), Protocol.GRPC, received, Outcome.UNAVAILABLE);
-      call.onError(GrpcFailures.toRetryLater(admission.refusal(), admission.retryAfterSeconds()));
+    long bytes = admission.admit(request, received);
+    if (bytes == GrpcAdmission.REFUSED) {
+      call.onError(admission.refusalStatus());
       return;
     }
     InferenceRequest inference;

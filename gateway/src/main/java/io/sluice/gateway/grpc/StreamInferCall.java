@@ -3,7 +3,6 @@ package io.sluice.gateway.grpc;
 import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.GatewayErrors;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
@@ -45,10 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   /** Requests of one stream that may be read and not yet answered. */
   static final int MAX_IN_FLIGHT = 64;
-  private static final long NOT_ADMITTED = -1;
 
   private final InferenceDispatcher dispatcher;
-  private final Admission admission;
+  private final GrpcAdmission admission;
   private final ServerCallStreamObserver<ModelStreamInferResponse> call;
   /** The call's context: its deadline, and its canary routing hints ({@link InferenceGrpcService#ROUTING}). */
   private final Context context;
@@ -61,7 +59,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   private boolean halfClosed;
   private boolean done;
 
-  private StreamInferCall(InferenceDispatcher dispatcher, Admission admission,
+  private StreamInferCall(InferenceDispatcher dispatcher, GrpcAdmission admission,
       ServerCallStreamObserver<ModelStreamInferResponse> call, Context context) {
     this.dispatcher = dispatcher;
     this.admission = admission;
@@ -70,7 +68,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   }
 
   /** Sets up flow control and cancellation on {@code call}; must run inside the service method. */
-  static StreamInferCall start(InferenceDispatcher dispatcher, Admission admission,
+  static StreamInferCall start(InferenceDispatcher dispatcher, GrpcAdmission admission,
       ServerCallStreamObserver<ModelStreamInferResponse> call, Context context) {
     StreamInferCall stream = new StreamInferCall(dispatcher, admission, call, context);
     call.disableAutoRequest();
@@ -89,10 +87,9 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     String id = request.getId();
     String model = request.getModelName();
     String version = request.getModelVersion();
-    long bytes = request.getSerializedSize();
-    if (!admission.tryAdmit(bytes)) {
-      dispatcher.reject(model, Protocol.GRPC, received, Outcome.UNAVAILABLE);
-      answer(error(id, model, version, admission.refusal()), null, null, NOT_ADMITTED);
+    long bytes = admission.admit(request, received);
+    if (bytes == GrpcAdmission.REFUSED) {
+      answer(error(id, model, version, admission.refusal()), null, null, bytes);
       return;
     }
     InferenceRequest inference;
@@ -175,7 +172,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   /**
    * Writes one answer (null: nothing to write) and reads the next request when the transport is ready;
    * then reports the end of {@code result} (when not null), whose answer carried {@code failure}, and releases
-   * the request's {@code admittedBytes} (unless {@link #NOT_ADMITTED}).
+   * the request's {@code admittedBytes} ({@link GrpcAdmission#release}).
    */
   private void answer(ModelStreamInferResponse message, InferenceCall result, Throwable failure,
       long admittedBytes) {
@@ -197,9 +194,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
         done = true;
       }
     }
-    if (admittedBytes != NOT_ADMITTED) {
-      admission.release(admittedBytes);
-    }
+    admission.release(admittedBytes);
     if (result != null) {
       result.answered(failure, delivered);
     }

@@ -141,7 +141,7 @@ public final class HttpFrontEnd implements AutoCloseable {
     if (listener != null) {
       listener.close().syncUninterruptibly();
       for (Channel connection : connections) {
-        connection.pipeline().fireUserEventTriggered(HttpRequestHandler.DRAIN);
+        connection.pipeline().fireUserEventTriggered(InOrderHttpConnection.DRAIN);
       }
       connections.newCloseFuture().awaitUninterruptibly(drainMillis, TimeUnit.MILLISECONDS);
       connections.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);

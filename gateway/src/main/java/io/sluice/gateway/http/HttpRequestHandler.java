@@ -3,7 +3,6 @@ package io.sluice.gateway.http;
 import static io.sluice.runtime.exec.InferenceException.quoted;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,8 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ReferenceCountUtil;
 import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
@@ -24,7 +21,6 @@ import io.sluice.gateway.core.ServerQueries;
 import io.sluice.runtime.exec.Cancellation;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.repository.ModelName;
-import java.util.ArrayDeque;
 
 /**
  * Serves one connection: routes each aggregated request ({@link HttpRoute}), answers health, metadata, config and
@@ -32,9 +28,11 @@ import java.util.ArrayDeque;
  * {@link InferenceDispatcher}: the body is decoded here, the request buffer released, and the response encoded
  * and written by whichever thread completes the inference. Inference never runs on the event loop.
  *
- * <p>Requests on a connection are answered one at a time, in order: while one is in flight the channel stops
- * reading, and requests already decoded (HTTP pipelining) wait in a queue. Rejected requests leave the connection
- * usable unless the framing itself was broken (decoder failures: 400, 414 or 431, then close).
+ * <p>Requests on a connection are answered one at a time, in order ({@link InOrderHttpConnection}): while one is
+ * in flight the channel stops reading, and requests already decoded (HTTP pipelining) wait in a queue of at most
+ * {@link HttpOptions#maxPipelinedRequests()}; one more is answered 503 in its turn and closes the connection.
+ * Rejected requests leave the connection usable unless the framing itself was broken (decoder failures: 400, 414
+ * or 431, then close).
  *
  * <p>A connection that closes while its inference is queued or running cancels it: the scheduler drops it
  * unrun, or stops its run when no other caller shares it. The NIO transport notices a peer's close only
@@ -43,11 +41,7 @@ import java.util.ArrayDeque;
  *
  * <p>One per connection; its state is touched on the connection's event loop only.
  */
-final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
-  /** User event: finish the request in flight, then close (server shutdown). */
-  static final Object DRAIN = new Object();
-
-  private static final System.Logger LOG = System.getLogger(HttpRequestHandler.class.getName());
+final class HttpRequestHandler extends InOrderHttpConnection<HttpRequestHandler.Pending> {
   private static final String TOO_MANY_CONNECTIONS =
       "server overloaded: too many connections; retry later";
   private static final String TOO_MANY_PIPELINED =
@@ -61,21 +55,19 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   private final Admission admission;
   private final HttpAdmission admissionHandler;
   private final boolean overCapacity;
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  private boolean busy;
   // A refusal is queued or being answered: the connection closes after it, later requests are dropped.
   private boolean closing;
   // Admission bytes held by the request being answered (HttpAdmission.NONE when it holds none).
   private long answeringBytes = HttpAdmission.NONE;
   // The dispatched inference's signal, cancelled if the connection closes before it is answered.
   private Cancellation inferring;
-  private volatile boolean draining;
 
   /**
    * A request waiting for its turn. {@code request} is null when it was dropped at once (too many pipelined);
-   * {@code refusal}, when not null, is the 503 it gets instead of being served.
+   * {@code refusal}, when not null, is the 503 it gets instead of being served. (Not private: it is the type
+   * argument of this class's superclass.)
    */
-  private record Pending(FullHttpRequest request, long receivedNanos, long admittedBytes, String refusal) {}
+  record Pending(FullHttpRequest request, long receivedNanos, long admittedBytes, String refusal) {}
 
   /**
    * @param admission the server-wide admission that {@code admissionHandler} reserves requests from
@@ -85,6 +77,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   HttpRequestHandler(InferenceDispatcher dispatcher, ServerQueries queries, HttpOptions options,
       HttpBodyAggregator aggregator, RequestDeadline deadline, Admission admission, HttpAdmission admissionHandler,
       boolean overCapacity) {
+    super("HTTP", options.maxPipelinedRequests());
     this.dispatcher = dispatcher;
     this.queries = queries;
     this.options = options;
@@ -96,11 +89,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest request)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
+  protected void received(ChannelHandlerContext ctx, FullHttpRequest request) {
     deadline.requestReceived();
     long receivedNanos = aggregator.lastHeadNanos();
     long admittedBytes = admissionHandler.takeReservation();
@@ -111,24 +100,19 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       release(admittedBytes);
       return;
     }
-    if (busy && pending.size() >= options.maxPipelinedRequests()) {
-      request.release();
-      release(admittedBytes);
-      pending.add(new Pending(null, receivedNanos, HttpAdmission.NONE, TOO_MANY_PIPELINED));
-      closing = true;
-      return;
-    }
-    Pending next = new Pending(request, receivedNanos, admittedBytes, refusal);
     closing = refusal != null;
-    if (busy) {
-      pending.add(next);
-      return;
-    }
-    handle(ctx, next);
+    offer(ctx, new Pending(request, receivedNanos, admittedBytes, refusal));
   }
 
-  private void handle(ChannelHandlerContext ctx, Pending next) {
-    busy = true;
+  /** The queue is full: {@code dropped} is answered 503 in its turn, and the connection closes after it. */
+  @Override
+  protected Pending overflowed(Pending dropped) {
+    closing = true;
+    return new Pending(null, dropped.receivedNanos(), HttpAdmission.NONE, TOO_MANY_PIPELINED);
+  }
+
+  @Override
+  protected void answer(ChannelHandlerContext ctx, Pending next) {
     ctx.channel().config().setAutoRead(false);
     answeringBytes = next.admittedBytes();
     if (next.refusal() != null) {
@@ -235,15 +219,17 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         decoded.request().withDeadline(InferenceRequest.NO_DEADLINE, cancellation), Protocol.HTTP);
     call.whenComplete((response, failure) -> {
       FullHttpResponse http;
-      Throwable answered = failure;
+      Throwable outcome = failure;
       try {
         http = failure == null ? InferResponseEncoder.encode(ctx.alloc(), response, decoded)
             : HttpResponses.error(ctx.alloc(), failure);
       } catch (RuntimeException e) {
-        answered = e;
+        outcome = e;
         http = HttpResponses.error(ctx.alloc(), e);
       }
-      respond(ctx, http, keepAlive, call, answered);
+      // Reported once the answer is written (or its write failed), before the next request starts.
+      Throwable reported = outcome;
+      respond(ctx, http, keepAlive, written -> call.answered(reported, written.isSuccess()));
     });
   }
 
@@ -254,42 +240,16 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         ? HttpResponses.empty() : HttpResponses.error(ctx.alloc(), failure), keepAlive));
   }
 
-  /** Writes {@code response} (from any thread); on the event loop afterwards, moves to the next request. */
-  private void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-    respond(ctx, response, keepAlive, null, null);
-  }
-
-  /**
-   * Writes {@code response}; once the last byte is written (or the write failed), reports the end of
-   * {@code call} (when not null), whose answer carried {@code failure}, then moves to the next request.
-   */
-  private void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, InferenceCall call,
-      Throwable failure) {
-    boolean keepOpen = keepAlive && !draining;
-    HttpUtil.setKeepAlive(response, keepOpen);
-    ctx.writeAndFlush(response).addListener(written -> {
-      if (call != null) {
-        call.answered(failure, written.isSuccess());
-      }
-      responded(ctx, keepOpen && written.isSuccess());
-    });
-  }
-
-  private void responded(ChannelHandlerContext ctx, boolean keepOpen) {
-    busy = false;
+  @Override
+  protected void answered() {
     release(answeringBytes);
     answeringBytes = HttpAdmission.NONE;
     inferring = null;
-    if (!keepOpen || draining) {
-      ctx.close();
-      return;
-    }
-    Pending next = pending.poll();
-    if (next != null) {
-      handle(ctx, next);
-    } else {
-      ctx.channel().config().setAutoRead(true);
-    }
+  }
+
+  @Override
+  protected void caughtUp(ChannelHandlerContext ctx) {
+    ctx.channel().config().setAutoRead(true);
   }
 
   /** Answers a refused request 503 with {@code Retry-After}, and closes the connection after it. */
@@ -332,50 +292,20 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     return end < 0 ? uri : uri.substring(0, end);
   }
 
+  /** The connection closed: the inference it waits for, if any, is no longer wanted. */
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof IdleStateEvent) {
-      if (!busy) {
-        ctx.close();
-      }
-    } else if (event == DRAIN) {
-      draining = true;
-      if (!busy) {
-        ctx.close();
-      }
-    } else {
-      ctx.fireUserEventTriggered(event);
-    }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
+  protected void closed() {
     if (inferring != null) {
       inferring.cancel();
       inferring = null;
     }
-    releasePending();
-    ctx.fireChannelInactive();
   }
 
   @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    releasePending();
-  }
-
-  private void releasePending() {
-    Pending next;
-    while ((next = pending.poll()) != null) {
-      if (next.request() != null) {
-        next.request().release();
-      }
-      release(next.admittedBytes());
+  protected void discard(Pending waiting) {
+    if (waiting.request() != null) {
+      waiting.request().release();
     }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.log(System.Logger.Level.DEBUG, "HTTP connection failed; closing it", cause);
-    ctx.close();
+    release(waiting.admittedBytes());
   }
 }

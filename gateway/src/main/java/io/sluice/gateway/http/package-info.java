@@ -5,11 +5,12 @@
  * {@link io.sluice.gateway.core.ServerQueries}.
  *
  * <p>Entry points: {@link io.sluice.gateway.http.HttpFrontEnd} (the listener) configured by
- * {@link io.sluice.gateway.http.HttpOptions}. Inside: {@code HttpRequestHandler} (routing via {@code HttpRoute},
- * one request at a time per connection), {@code InferRequestDecoder}/{@code JsonTensorReader} (JSON and binary
- * bodies into direct tensor buffers with Jackson's streaming parser), {@code InferResponseEncoder},
- * {@code ProtoJson} (protocol messages as JSON: snake_case names, 64-bit integers as numbers, enums by name) and
- * {@code HttpResponses} (JSON and error bodies).
+ * {@link io.sluice.gateway.http.HttpOptions}; {@link io.sluice.gateway.http.InOrderHttpConnection}, the
+ * per-connection plumbing (one request at a time, in order; pipelining limit, keep-alive, idle close, drain) that
+ * the admin listener builds on too. Inside: {@code HttpRequestHandler} (routing via {@code HttpRoute}),
+ * {@code InferRequestDecoder}/{@code JsonTensorReader} (JSON and binary bodies into direct tensor buffers with
+ * Jackson's streaming parser), {@code InferResponseEncoder}, {@code ProtoJson} (protocol messages as JSON:
+ * snake_case names, 64-bit integers as numbers, enums by name) and {@code HttpResponses} (JSON and error bodies).
  *
  * <p>Policies:
  * <ul>

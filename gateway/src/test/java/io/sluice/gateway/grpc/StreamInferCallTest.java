@@ -33,7 +33,8 @@ class StreamInferCallTest {
   void start() throws IOException {
     InferenceDispatcher dispatcher = new InferenceDispatcher(
         new ModelManager(new ModelRepository(repo), new VersionLoader(RuntimeOptions.defaults())));
-    stream = StreamInferCall.start(dispatcher, io.sluice.gateway.core.Admission.withDefaults(), call, Context.ROOT);
+    stream = StreamInferCall.start(dispatcher,
+        new GrpcAdmission(io.sluice.gateway.core.Admission.withDefaults(), dispatcher), call, Context.ROOT);
   }
 
   @Test
