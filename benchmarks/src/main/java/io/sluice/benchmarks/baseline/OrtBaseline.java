@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
@@ -71,6 +72,11 @@ public final class OrtBaseline implements Callable<Integer> {
       description = "ONNX Runtime intra-op threads, as the server's --intra-op-threads (default: ${DEFAULT-VALUE}).")
   int intraOpThreads;
 
+  @Option(names = "--idle-between", defaultValue = "0s", converter = Durations.Converter.class, paramLabel = "TIME",
+      description = "Each thread waits this long (parked) between runs, as a server thread waits for the next "
+          + "request at low load; 0 runs back to back on a hot thread (default: ${DEFAULT-VALUE}).")
+  Duration idleBetween;
+
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where summary.json goes.")
   Path output;
 
@@ -91,7 +97,7 @@ public final class OrtBaseline implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency: " + concurrency
           + " (expected: > 0)");
     }
-    Result result = run(model, concurrency, warmup, duration, intraOpThreads);
+    Result result = run(model, concurrency, warmup, duration, intraOpThreads, idleBetween);
     Files.createDirectories(output);
     JSON.writeValue(output.resolve("summary.json").toFile(), summary(result, model));
     print(System.out, result);
@@ -101,6 +107,12 @@ public final class OrtBaseline implements Callable<Integer> {
   /** Loads {@code modelFile} and runs it from {@code threads} threads for {@code warmup} then {@code window}. */
   static Result run(Path modelFile, int threads, Duration warmup, Duration window, int intraOpThreads)
       throws OrtException, InterruptedException {
+    return run(modelFile, threads, warmup, window, intraOpThreads, Duration.ZERO);
+  }
+
+  /** As above, each thread parked for {@code idleBetween} between runs (not counted in the latency). */
+  static Result run(Path modelFile, int threads, Duration warmup, Duration window, int intraOpThreads,
+      Duration idleBetween) throws OrtException, InterruptedException {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       if (intraOpThreads > 0) {
@@ -109,13 +121,13 @@ public final class OrtBaseline implements Callable<Integer> {
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       options.addConfigEntry("session.inter_op.allow_spinning", "0");
       try (OrtSession session = environment.createSession(modelFile.toString(), options)) {
-        return measure(environment, session, threads, warmup, window);
+        return measure(environment, session, threads, warmup, window, idleBetween.toNanos());
       }
     }
   }
 
   private static Result measure(OrtEnvironment environment, OrtSession session, int threads, Duration warmup,
-      Duration window) throws OrtException, InterruptedException {
+      Duration window, long idleNanos) throws OrtException, InterruptedException {
     Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
     if (!(input.getValue().getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
       throw new IllegalArgumentException("input '" + input.getKey() + "': expected an FP32 tensor");
@@ -142,7 +154,7 @@ public final class OrtBaseline implements Callable<Integer> {
       data.flip();
       Thread worker = new Thread(() -> {
         try {
-          loop(environment, session, input.getKey(), data, shape, recorder, measureFrom, end);
+          loop(environment, session, input.getKey(), data, shape, recorder, measureFrom, end, idleNanos);
         } catch (OrtException | RuntimeException e) {
           synchronized (failures) {
             failures.add(e);
@@ -163,8 +175,11 @@ public final class OrtBaseline implements Callable<Integer> {
   }
 
   private static void loop(OrtEnvironment environment, OrtSession session, String inputName, ByteBuffer data,
-      long[] shape, Recorder recorder, long measureFrom, long end) throws OrtException {
+      long[] shape, Recorder recorder, long measureFrom, long end, long idleNanos) throws OrtException {
     while (true) {
+      if (idleNanos > 0) {
+        LockSupport.parkNanos(idleNanos);
+      }
       long started = System.nanoTime();
       if (started - end >= 0) {
         return;

@@ -33,4 +33,17 @@ class OrtBaselineTest {
     assertThat(summary.path("concurrency").asInt()).isEqualTo(2);
     assertThat(summary.path("errors").asLong()).isZero();
   }
+
+  @Test
+  void idleBetweenRunsParksEachThreadAndLeavesTheWaitOutOfTheLatency() throws Exception {
+    SampleRepository.write(temp);
+    Path model = temp.resolve(SampleRepository.CLASSIFIER).resolve("2").resolve(SampleRepository.MODEL_FILENAME);
+
+    OrtBaseline.Result result = OrtBaseline.run(model, 1, Duration.ofMillis(50), Duration.ofMillis(500), 1,
+        Duration.ofMillis(20));
+
+    // at most one run per 20 ms parked in a 500 ms window; the wait is not in the timed runs
+    assertThat(result.requests()).isBetween(1L, 25L);
+    assertThat(result.latencyNanos().getValueAtPercentile(50)).isLessThan(Duration.ofMillis(20).toNanos());
+  }
 }
