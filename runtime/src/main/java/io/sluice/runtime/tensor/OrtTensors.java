@@ -41,7 +41,10 @@ public final class OrtTensors {
     return OnnxTensor.createTensor(environment, data, shape, javaType(tensor.name(), tensor.type()));
   }
 
-  /** The protocol tensor named {@code name} holding a copy of {@code value}'s elements. */
+  /**
+   * The protocol tensor named {@code name} holding a copy of {@code value}'s elements (a heap buffer for
+   * numeric types: the one copy out of ONNX Runtime's memory that its Java API makes).
+   */
   public static Tensor fromOnnx(String name, OnnxValue value) throws OrtException {
     if (!(value instanceof OnnxTensor onnxTensor)) {
       throw InferenceException.internal("output '" + name + "' is not a tensor");
@@ -57,10 +60,9 @@ public final class OrtTensors {
       flatten(onnxTensor.getValue(), flat, 0);
       return Tensors.ofStrings(name, shape, flat);
     }
-    ByteBuffer bytes = onnxTensor.getByteBuffer();
-    ByteBuffer direct = Tensors.allocate(bytes.remaining());
-    direct.put(bytes).flip();
-    return Tensor.of(name, type, shape, direct);
+    // getByteBuffer is already a copy of ONNX Runtime's memory, on the heap and owned by us; outputs only go
+    // to the transports' encoders, which read heap and direct buffers alike, so no second copy.
+    return Tensor.of(name, type, shape, onnxTensor.getByteBuffer());
   }
 
   /** Copies a (possibly nested) String array into {@code into}, row-major; returns the next free index. */
