@@ -12,7 +12,7 @@ import java.util.List;
  * Joins requests along the batch dimension and splits a batched result back: inputs are concatenated into
  * one direct region per input of a worker's reused {@link Scratch} buffer (BYTES tensors concatenate their
  * length-prefixed elements as they are);
- * outputs are sliced per member by rows. Which requests may join is decided by {@link #compatible}.
+ * outputs are sliced per member by rows. Which requests may join is decided by {@link BatchShape}.
  */
 final class BatchAssembler {
   private BatchAssembler() {}
@@ -30,27 +30,6 @@ final class BatchAssembler {
       rows = input.dim(0);
     }
     return rows;
-  }
-
-  /** Whether {@code a} and {@code b} have the same inputs with the same datatypes and non-batch dimensions. */
-  static boolean compatible(InferenceRequest a, InferenceRequest b) {
-    List<Tensor> left = a.inputs();
-    List<Tensor> right = b.inputs();
-    if (left.size() != right.size()) {
-      return false;
-    }
-    for (Tensor tensor : left) {
-      Tensor other = find(right, tensor.name());
-      if (other == null || other.type() != tensor.type() || other.rank() != tensor.rank()) {
-        return false;
-      }
-      for (int d = 1; d < tensor.rank(); d++) {
-        if (other.dim(d) != tensor.dim(d)) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   /**

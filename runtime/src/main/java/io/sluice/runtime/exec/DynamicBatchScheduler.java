@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DynamicBatchScheduler implements Scheduler {
   /** How many shapes one pass over the queue considers for the next batch. */
   private static final int MAX_SHAPES_PER_PASS = 8;
+  /** How many distinct batch shapes are kept canonical (later ones are compared by value). */
+  private static final int MAX_KNOWN_SHAPES = 64;
 
   private final String label;
   private final BatchingPolicy policy;
@@ -49,6 +52,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final ExecutorService workers;
   private final Thread timer;
   private final AtomicInteger inSystem = new AtomicInteger();
+  private final ConcurrentHashMap<BatchShape, BatchShape> knownShapes = new ConcurrentHashMap<>();
   private int freeSlots;
   // When the sleeping timer wakes; Long.MIN_VALUE while it is awake (it re-reads the state before sleeping).
   private long timerWakeAt = Long.MIN_VALUE;
@@ -88,7 +92,9 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   private CompletableFuture<InferenceResponse> submit(InferenceRequest request, boolean mayRunHere) {
     long now = System.nanoTime();
-    Pending pending = new Pending(request, now, BatchAssembler.rows(request), queueTimeoutAt(request, now));
+    long rows = BatchAssembler.rows(request);
+    Pending pending = new Pending(request, now, rows, rows < 0 ? null : canonical(BatchShape.of(request)),
+        queueTimeoutAt(request, now));
     List<Pending> batch;
     List<Pending> toFail;
     lock.lock();
@@ -120,6 +126,22 @@ public final class DynamicBatchScheduler implements Scheduler {
       launch(batch);
     }
     return pending.result;
+  }
+
+  /**
+   * The instance of {@code shape} that requests of this shape share, so that comparing two of them while
+   * forming batches is a reference comparison.
+   */
+  private BatchShape canonical(BatchShape shape) {
+    BatchShape known = knownShapes.get(shape);
+    if (known != null) {
+      return known;
+    }
+    if (knownShapes.size() >= MAX_KNOWN_SHAPES) {
+      return shape;
+    }
+    known = knownShapes.putIfAbsent(shape, shape);
+    return known != null ? known : shape;
   }
 
   /** When {@code request} fails UNAVAILABLE if it is still queued. */
@@ -198,7 +220,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     Iterator<Pending> waiting = queue.iterator();
     while (waiting.hasNext() && heads.size() < MAX_SHAPES_PER_PASS) {
       Pending next = waiting.next();
-      if (next.rows >= 0 && joinsAny(heads, next)) {
+      if (joinsAny(heads, next)) {
         continue;
       }
       if (gone(next, now)) {
@@ -213,7 +235,7 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   private static boolean joinsAny(List<Pending> heads, Pending pending) {
     for (Pending head : heads) {
-      if (head.rows >= 0 && BatchAssembler.compatible(head.request, pending.request)) {
+      if (head.joins(pending)) {
         return true;
       }
     }
@@ -242,7 +264,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
     while (waiting.hasNext() && rows < policy.maxBatchSize()) {
       Pending next = waiting.next();
-      if (next.rows < 0 || !BatchAssembler.compatible(first.request, next.request)) {
+      if (!first.joins(next)) {
         continue;
       }
       if (gone(next, now)) {

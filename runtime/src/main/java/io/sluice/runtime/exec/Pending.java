@@ -13,17 +13,25 @@ final class Pending {
   final long admittedNanos;
   /** Its batch dimension, or -1 when it cannot join a batch. */
   final long rows;
+  /** What its batch-mates must share; null when it cannot join a batch. */
+  final BatchShape shape;
   /** When it fails UNAVAILABLE if still queued, {@link Long#MAX_VALUE} for never. */
   final long queueTimeoutAt;
   // Written and read by the worker that ran the request.
   private InferenceResponse response;
   private Throwable failure;
 
-  Pending(InferenceRequest request, long admittedNanos, long rows, long queueTimeoutAt) {
+  Pending(InferenceRequest request, long admittedNanos, long rows, BatchShape shape, long queueTimeoutAt) {
     this.request = request;
     this.admittedNanos = admittedNanos;
     this.rows = rows;
+    this.shape = rows < 0 ? null : shape;
     this.queueTimeoutAt = queueTimeoutAt;
+  }
+
+  /** Whether {@code other} can join a batch with this request. */
+  boolean joins(Pending other) {
+    return shape != null && other.shape != null && shape.joins(other.shape);
   }
 
   /** Samples this request adds to a batch (at least 1). */
