@@ -48,7 +48,8 @@ public final class DirectScheduler implements Scheduler {
     this.label = label;
     this.queueCapacity = queueCapacity;
     this.runner = runner;
-    this.slots = new Semaphore(concurrency);
+    // fair, so a worker waiting for a slot that a caller held gets it before the next caller
+    this.slots = new Semaphore(concurrency, true);
     this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(queueCapacity), daemonThreads(threadPrefix),
         new ThreadPoolExecutor.AbortPolicy());
@@ -77,8 +78,9 @@ public final class DirectScheduler implements Scheduler {
 
   @Override
   public CompletableFuture<InferenceResponse> submitOrRunHere(InferenceRequest request) {
-    // Queued requests go first; tasks queue only while every worker is busy.
-    if (executor.isShutdown() || !executor.getQueue().isEmpty() || !slots.tryAcquire()) {
+    // Queued requests go first (tasks queue only while every worker is busy), and so do workers waiting for
+    // a slot: the timed tryAcquire honours the fair order, where tryAcquire() would barge.
+    if (executor.isShutdown() || !executor.getQueue().isEmpty() || !tryTakeSlot()) {
       return submit(request);
     }
     CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
@@ -90,6 +92,15 @@ public final class DirectScheduler implements Scheduler {
       slots.release();
     }
     return result;
+  }
+
+  private boolean tryTakeSlot() {
+    try {
+      return slots.tryAcquire(0, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void run(InferenceRequest request, long admitted, CompletableFuture<InferenceResponse> result) {
