@@ -86,19 +86,19 @@ public class DispatchBenchmark {
 
   @Benchmark
   public InferenceResponse dispatch() throws InterruptedException, ExecutionException {
-    InferenceRequest request = new InferenceRequest(SampleRepository.CLASSIFIER, "", "", inputs, List.of(),
-        System.nanoTime());
-    InferenceCall call = dispatcher.dispatch(request, Protocol.HTTP);
-    InferenceResponse response = call.get();
-    call.answered(null, true);
-    return response;
+    return answer(dispatcher.dispatch(request(), Protocol.HTTP));
   }
 
   @Benchmark
   public InferenceResponse dispatchOrRunHere() throws InterruptedException, ExecutionException {
-    InferenceRequest request = new InferenceRequest(SampleRepository.CLASSIFIER, "", "", inputs, List.of(),
-        System.nanoTime());
-    InferenceCall call = dispatcher.dispatchOrRunHere(request, Protocol.GRPC);
+    return answer(dispatcher.dispatchOrRunHere(request(), Protocol.GRPC));
+  }
+
+  private InferenceRequest request() {
+    return new InferenceRequest(SampleRepository.CLASSIFIER, "", "", inputs, List.of(), System.nanoTime());
+  }
+
+  private static InferenceResponse answer(InferenceCall call) throws InterruptedException, ExecutionException {
     InferenceResponse response = call.get();
     call.answered(null, true);
     return response;
