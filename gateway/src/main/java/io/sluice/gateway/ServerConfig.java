@@ -26,7 +26,8 @@ import java.nio.file.Path;
  * @param admin the admin listener (metrics, latency, operator resources): address, port, bearer tokens, TLS
  * @param metrics latency interval and history
  * @param canary canary traffic and rollouts: state directory (none by default: in memory only), clock, tick
- * @param drift input sampling and drift detection: sample queue bounds, optional payload log
+ * @param drift input sampling and drift detection: sample queue bounds, optional payload log, optional state
+ *     directory where captured baselines survive restarts (give it the same directory as {@code canary})
  */
 public record ServerConfig(
     Path modelRepository,
@@ -102,7 +103,7 @@ public record ServerConfig(
     return toBuilder().canary(newCanary).build();
   }
 
-  /** This config with other drift options (payload log, sample queue). */
+  /** This config with other drift options (payload log, sample queue, state directory). */
   public ServerConfig withDrift(DriftServiceOptions newDrift) {
     return toBuilder().drift(newDrift).build();
   }

@@ -121,9 +121,11 @@ final class ServeCommand implements Callable<Integer> {
   int latencyIntervalSeconds;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Directory where canary traffic policies and rollouts (canary/<model>.json, written atomically) "
-          + "and the audit trail (audit.jsonl) survive restarts; created when missing. Default: none, so they "
-          + "are kept in memory only and lost on restart.")
+      description = "Directory where canary traffic policies and rollouts (canary/<model>.json), drift baselines "
+          + "captured from live traffic (drift/<model>.json, restored instead of captured again while they fit "
+          + "the model's inputs) and the audit trail (audit.jsonl) survive restarts and reloads; files are written "
+          + "atomically, the directory is created when missing. Default: none, so they are kept in memory only "
+          + "and lost on restart.")
   Path stateDir;
 
   @Option(names = "--payload-log-dir", paramLabel = "DIR",
@@ -177,9 +179,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    DriftServiceOptions drift = payloadLogDir == null ? DriftServiceOptions.defaults()
-        : DriftServiceOptions.builder().payloadLog(payloadLogDir, payloadLogMaxMegabytes << 20, payloadLogMaxFiles)
-            .build();
+    DriftServiceOptions drift = driftOptions();
     ServerConfig config;
     try {
       config = ServerConfig.builder(repository)
@@ -214,6 +214,8 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println(canary.stateDir() == null
         ? "canary state: in memory only (no --state-dir)"
         : "canary state: " + canary.stateDir() + " (audit " + canary.auditFile() + ")");
+    System.out.println("captured drift baselines: " + drift.baselineDirectory().map(Path::toString)
+        .orElse("in memory only (no --state-dir)"));
     for (String warning : server.canary().service().startupWarnings()) {
       System.out.println("canary state warning: " + warning);
     }
@@ -231,6 +233,15 @@ final class ServeCommand implements Callable<Integer> {
     serving = true;
     stopped.await();
     return 0;
+  }
+
+  /** The drift options of these flags: the payload log and the state directory for captured baselines. */
+  DriftServiceOptions driftOptions() {
+    DriftServiceOptions.Builder drift = DriftServiceOptions.builder().stateDirectory(stateDir);
+    if (payloadLogDir != null) {
+      drift.payloadLog(payloadLogDir, payloadLogMaxMegabytes << 20, payloadLogMaxFiles);
+    }
+    return drift.build();
   }
 
   private ControlMode parseMode(String text) {

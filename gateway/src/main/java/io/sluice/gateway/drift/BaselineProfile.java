@@ -8,10 +8,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +48,9 @@ import java.util.Map;
  * Features appear in {@link FeatureLayout} order, one per feature of the model's inputs, with the names that
  * layout gives; {@code count} counts all finite observations seen (the sample is a uniform subset of them).
  * A numeric feature is categorical when its baseline holds at most 20 distinct values, all integers; BYTES
- * features are always categorical (see {@link Categories}).
+ * features are always categorical (see {@link Categories}). A baseline the server captured and saved in its
+ * state directory also has a {@code "capture"} object after {@code "samples"} ({@link BaselineCapture}); readers
+ * of baseline files ignore it and any other extra field.
  */
 public final class BaselineProfile {
   /** The most finite values kept per numeric feature. */
@@ -124,13 +130,21 @@ public final class BaselineProfile {
 
   /** The profile in the file format above (pretty-printed). */
   public String toJson() {
+    return new String(toBytes(null), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The profile in the file format above (pretty-printed UTF-8), with {@code capture}'s {@code "capture"}
+   * object after {@code "samples"} when it is not null.
+   */
+  byte[] toBytes(BaselineCapture capture) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
-      writeTo(bytes);
+      writeTo(bytes, capture);
     } catch (IOException impossible) {
       throw new UncheckedIOException(impossible);
     }
-    return bytes.toString(StandardCharsets.UTF_8);
+    return bytes.toByteArray();
   }
 
   /**
@@ -138,6 +152,15 @@ public final class BaselineProfile {
    * directory, then a move), so a reader never sees half a baseline.
    */
   public void write(Path file) throws IOException {
+    writeAtomically(file, toBytes(null));
+  }
+
+  /**
+   * Writes {@code bytes} to {@code file} through a temporary file in the same directory (created when missing),
+   * forced to disk, then moved over {@code file} atomically where the file system allows: a reader sees the old
+   * content or the new, never a part.
+   */
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path absolute = file.toAbsolutePath();
     Path directory = absolute.getParent();
     if (directory != null) {
@@ -145,12 +168,16 @@ public final class BaselineProfile {
     }
     Path temporary = Files.createTempFile(directory, ".baseline", ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(temporary)) {
-        writeTo(out);
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
       }
       try {
         Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.AtomicMoveNotSupportedException notAtomic) {
+      } catch (AtomicMoveNotSupportedException notAtomic) {
         Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
@@ -158,13 +185,16 @@ public final class BaselineProfile {
     }
   }
 
-  private void writeTo(OutputStream out) throws IOException {
+  private void writeTo(OutputStream out, BaselineCapture capture) throws IOException {
     try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeStringField("format", FORMAT);
       json.writeNumberField("formatVersion", FORMAT_VERSION);
       json.writeNumberField("samples", samples);
+      if (capture != null) {
+        capture.writeTo(json);
+      }
       json.writeArrayFieldStart("inputs");
       for (InputDescriptor input : inputs) {
         json.writeStartObject();

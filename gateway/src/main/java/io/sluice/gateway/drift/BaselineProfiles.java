@@ -91,14 +91,30 @@ public final class BaselineProfiles {
   }
 
   static BaselineProfile parse(ModelSignature signature, InputStream in, String label) throws IOException {
-    JsonNode root;
+    return fromTree(signature, readTree(in, label), label);
+  }
+
+  /**
+   * Parses a baseline file's JSON without checking its content.
+   *
+   * @throws IllegalArgumentException starting with {@code label} when it is not valid JSON
+   */
+  static JsonNode readTree(InputStream in, String label) throws IOException {
     try {
-      root = MAPPER.readTree(in);
+      return MAPPER.readTree(in);
     } catch (JacksonException malformed) {
       JsonLocation at = malformed.getLocation();
       throw new IllegalArgumentException(label + ": not valid JSON" + (at == null ? ""
           : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     }
+  }
+
+  /**
+   * The profile in a baseline file's parsed JSON, checked against the model's signature.
+   *
+   * @throws IllegalArgumentException starting with {@code label} when it is malformed or built for other inputs
+   */
+  static BaselineProfile fromTree(ModelSignature signature, JsonNode root, String label) {
     try {
       return profile(root, signature);
     } catch (IllegalArgumentException problem) {
@@ -228,7 +244,8 @@ public final class BaselineProfiles {
     return counts;
   }
 
-  private static long count(JsonNode parent, String field) {
+  /** The integer >= 0 in {@code parent}'s {@code field}; an {@link IllegalArgumentException} naming it otherwise. */
+  static long count(JsonNode parent, String field) {
     JsonNode value = parent.path(field);
     if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 0) {
       throw new IllegalArgumentException("\"" + field + "\" is " + (value.isMissingNode() ? "missing" : value)

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Worker.</b> One daemon thread owned by the service drains the queue: it appends each sample to the
  * payload log (when configured), extracts the features ({@link FeatureLayout}), feeds the model's baseline
- * capture or the version's {@link DriftMonitor}, and POSTs a webhook event (off the request path, bounded
- * retries) when a version starts or stops drifting. It also closes time-based windows every
- * {@link DriftServiceOptions#tickInterval()}.
+ * capture (saving a completed capture in the state directory, when configured) or the version's
+ * {@link DriftMonitor}, and POSTs a webhook event (off the request path, bounded retries) when a version starts
+ * or stops drifting. It also closes time-based windows every {@link DriftServiceOptions#tickInterval()}.
  *
  * <p><b>Reading.</b> {@link #report}, {@link #reports}, {@link #driftScore} and {@link #counters} are cheap,
  * thread-safe reads of immutable results, for the admin API, metrics and canary gates.
@@ -47,6 +47,7 @@ public final class DriftService implements AutoCloseable {
   private final Map<String, ModelDrift> models = new ConcurrentHashMap<>();
   private final SampleQueue queue;
   private final PayloadLog payloadLog;
+  private final BaselineStore baselines;
   private final boolean logOutputs;
   private final Thread worker;
   private final LongAdder processed = new LongAdder();
@@ -64,6 +65,7 @@ public final class DriftService implements AutoCloseable {
     this.payloadLog = options.payloadLogDirectory()
         .map(directory -> new PayloadLog(directory, options.payloadLogMaxFileBytes(), options.payloadLogMaxFiles()))
         .orElse(null);
+    this.baselines = options.baselineDirectory().map(BaselineStore::new).orElse(null);
     this.logOutputs = payloadLog != null;
     this.worker = new Thread(this::work, "sluice-drift-worker");
     worker.setDaemon(true);
@@ -73,7 +75,10 @@ public final class DriftService implements AutoCloseable {
   /**
    * Configures (or reconfigures, resetting its state) sampling and drift detection for {@code modelName} from
    * the {@code parameters} of its config. With a baseline file, the file is read and checked against
-   * {@code signature} here, off the request path.
+   * {@code signature} here, off the request path. With {@code sluice.drift.baseline_samples} and a state
+   * directory ({@link DriftServiceOptions#stateDirectory()}), a baseline captured earlier and saved there is
+   * restored here when it still fits {@code signature} (see {@link BaselineStore}), and then not captured again;
+   * a saved file that does not fit is logged and ignored, never an error.
    *
    * @param modelDirectory the model's directory in the repository; the baseline file must be inside it
    * @param signature the inputs the features are derived from (the stable version's)
@@ -99,9 +104,11 @@ public final class DriftService implements AutoCloseable {
           throw new IllegalArgumentException("baseline '" + settings.baselineFile().get()
               + "' cannot be read (" + unreadable.getClass().getSimpleName() + ")");
         }
+      } else if (baselines != null) {
+        profile = baselines.restore(modelName, signature, settings.baselineSamples());
       }
     }
-    models.put(modelName, new ModelDrift(modelName, settings, layout, signature.inputs(), profile));
+    models.put(modelName, new ModelDrift(modelName, settings, layout, signature, profile));
   }
 
   /** Stops sampling {@code modelName} and forgets its state. */
@@ -183,7 +190,7 @@ public final class DriftService implements AutoCloseable {
     return report == null ? Double.NaN : report.driftShare();
   }
 
-  /** The baseline in use for the model: loaded or captured; empty when none (yet). */
+  /** The baseline in use for the model: read from a file, restored or captured; empty when none (yet). */
   public Optional<BaselineProfile> baseline(String modelName) {
     ModelDrift drift = models.get(modelName);
     return drift == null ? Optional.empty() : Optional.ofNullable(drift.baselineProfile());
@@ -258,7 +265,13 @@ public final class DriftService implements AutoCloseable {
         for (Tensor tensor : sample.inputs()) {
           values.add(new TensorValues(tensor));
         }
+        BaselineProfile before = drift.baselineProfile();
         DriftReport changed = drift.accept(sample.version(), values, now);
+        if (before == null && baselines != null && drift.baselineProfile() != null) {
+          // this sample completed the capture (only the capturing version's samples reach it)
+          baselines.save(new BaselineCapture(drift.name(), sample.version(), drift.signature().maxBatchSize(), now),
+              drift.baselineProfile());
+        }
         if (changed != null) {
           notifyChange(drift, changed);
         }

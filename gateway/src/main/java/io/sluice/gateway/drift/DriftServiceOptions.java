@@ -16,12 +16,17 @@ import java.util.Optional;
  * @param webhookAttempts attempts per webhook event, the first included
  * @param webhookBackoff wait before the first retry; doubled before each further one
  * @param tickInterval how often the worker checks time-based windows when no sample arrives
+ * @param stateDirectory the server's state directory ({@code --state-dir}), made absolute: a baseline captured
+ *     from live traffic ({@code sluice.drift.baseline_samples}) is kept in
+ *     {@code <stateDirectory>/drift/<model>.json} and restored on restart or reload instead of being captured
+ *     again; empty keeps captured baselines in memory only
  */
 public record DriftServiceOptions(int queueCapacity, long maxPendingBytes, Optional<Path> payloadLogDirectory,
     long payloadLogMaxFileBytes, int payloadLogMaxFiles, Duration webhookTimeout, int webhookAttempts,
-    Duration webhookBackoff, Duration tickInterval) {
+    Duration webhookBackoff, Duration tickInterval, Optional<Path> stateDirectory) {
 
   public DriftServiceOptions {
+    stateDirectory = stateDirectory.map(directory -> directory.toAbsolutePath().normalize());
     if (queueCapacity < 1) {
       throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: > 0)");
     }
@@ -49,7 +54,15 @@ public record DriftServiceOptions(int queueCapacity, long maxPendingBytes, Optio
     }
   }
 
-  /** Defaults: 1024 samples / 64 MiB queued, no payload log, webhooks 5 s × 3 attempts from 1 s, 1 s ticks. */
+  /** Where captured baselines are kept: {@code <stateDirectory>/drift}; empty without a state directory. */
+  public Optional<Path> baselineDirectory() {
+    return stateDirectory.map(directory -> directory.resolve("drift"));
+  }
+
+  /**
+   * Defaults: 1024 samples / 64 MiB queued, no payload log, webhooks 5 s × 3 attempts from 1 s, 1 s ticks, no
+   * state directory.
+   */
   public static DriftServiceOptions defaults() {
     return builder().build();
   }
@@ -69,6 +82,7 @@ public record DriftServiceOptions(int queueCapacity, long maxPendingBytes, Optio
     private int webhookAttempts = 3;
     private Duration webhookBackoff = Duration.ofSeconds(1);
     private Duration tickInterval = Duration.ofSeconds(1);
+    private Path stateDirectory;
 
     private Builder() {}
 
@@ -102,10 +116,19 @@ public record DriftServiceOptions(int queueCapacity, long maxPendingBytes, Optio
       return this;
     }
 
+    /**
+     * Keeps captured baselines under {@code directory} ({@code <directory>/drift/<model>.json}, created when
+     * needed); null keeps them in memory only.
+     */
+    public Builder stateDirectory(Path directory) {
+      this.stateDirectory = directory;
+      return this;
+    }
+
     public DriftServiceOptions build() {
       return new DriftServiceOptions(queueCapacity, maxPendingBytes, Optional.ofNullable(payloadLogDirectory),
           payloadLogMaxFileBytes, payloadLogMaxFiles, webhookTimeout, webhookAttempts, webhookBackoff,
-          tickInterval);
+          tickInterval, Optional.ofNullable(stateDirectory));
     }
   }
 }

@@ -24,7 +24,8 @@ import java.util.Optional;
  *   <tr><td>{@code sluice.drift.baseline}</td><td>baseline profile file, relative to and inside the model
  *       directory</td><td>none</td></tr>
  *   <tr><td>{@code sluice.drift.baseline_samples}</td><td>else capture the baseline from the first N samples of
- *       the stable version</td><td>none</td></tr>
+ *       the stable version (saved in, and restored from, the server's state directory when it has one)</td>
+ *       <td>none</td></tr>
  *   <tr><td>{@code sluice.drift.window}</td><td>sampled requests per comparison window</td>
  *       <td>{@value #DEFAULT_WINDOW}</td></tr>
  *   <tr><td>{@code sluice.drift.window_seconds}</td><td>also close a window this many seconds after its first

@@ -1,6 +1,6 @@
 package io.sluice.gateway.drift;
 
-import io.sluice.runtime.session.TensorSpec;
+import io.sluice.runtime.session.ModelSignature;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything {@link DriftService} keeps for one configured model: its settings and sampling policy (read on the
- * request path), the feature layout, the baseline (loaded, or captured from the stable version's first samples)
- * and one {@link DriftMonitor} per version that has sent samples.
+ * request path), the feature layout, the baseline (read from a file, restored from the state directory, or
+ * captured from the stable version's first samples) and one {@link DriftMonitor} per version that has sent
+ * samples.
  *
  * <p>Threading: the service's worker thread is the only caller of {@link #accept} and {@link #expire} and the
  * only writer of the monitors and the capture; {@link #markStable} and the report methods may be called from
@@ -21,7 +22,7 @@ final class ModelDrift {
   private final DriftSettings settings;
   private final SamplingPolicy sampling;
   private final FeatureLayout layout;
-  private final List<TensorSpec> inputs;
+  private final ModelSignature signature;
   private final Map<String, DriftMonitor> monitors = new ConcurrentHashMap<>();
   private volatile List<FeatureComparison> baseline;
   private volatile BaselineProfile profile;
@@ -32,16 +33,17 @@ final class ModelDrift {
 
   /**
    * @param layout the features of the model's inputs; null when drift is off (sampling for the payload log only)
-   * @param inputs the signature's inputs the layout was built from (described in a captured profile)
-   * @param profile the loaded baseline; null when drift is off or the baseline is to be captured
+   * @param signature the signature the layout was built from (its inputs are described in a captured profile)
+   * @param profile the baseline read from a file or restored from the state directory; null when drift is off or
+   *     the baseline is to be captured
    */
-  ModelDrift(String name, DriftSettings settings, FeatureLayout layout, List<TensorSpec> inputs,
+  ModelDrift(String name, DriftSettings settings, FeatureLayout layout, ModelSignature signature,
       BaselineProfile profile) {
     this.name = name;
     this.settings = settings;
     this.sampling = new SamplingPolicy(settings.sampleRate());
     this.layout = layout;
-    this.inputs = List.copyOf(inputs);
+    this.signature = signature;
     this.profile = profile;
     if (profile != null) {
       this.baseline = comparisons(profile);
@@ -55,6 +57,11 @@ final class ModelDrift {
 
   DriftSettings settings() {
     return settings;
+  }
+
+  /** The signature the features are derived from. */
+  ModelSignature signature() {
+    return signature;
   }
 
   SamplingPolicy sampling() {
@@ -121,7 +128,7 @@ final class ModelDrift {
     }
     if (capture == null || !stable.equals(captureVersion)) {
       // first sample, or the stable version changed mid-capture: start over from its samples only
-      capture = new BaselineBuilder(layout, this.inputs);
+      capture = new BaselineBuilder(layout, signature.inputs());
       captureVersion = stable;
     }
     capture.add(inputs);

@@ -7,7 +7,8 @@
  * {@link io.sluice.gateway.drift.DriftServiceOptions}. Results are {@link io.sluice.gateway.drift.DriftReport}s
  * of {@link io.sluice.gateway.drift.FeatureDrift}s. Baselines are {@link io.sluice.gateway.drift.BaselineProfile}s,
  * built from JSON-lines data or read from files by {@link io.sluice.gateway.drift.BaselineProfiles} (the
- * {@code sluice drift baseline} command), or captured from the stable version's first samples.
+ * {@code sluice drift baseline} command), or captured from the stable version's first samples; with a state
+ * directory, {@code BaselineStore} saves a completed capture there and restores it on restart or reload.
  *
  * <p>Inside: {@code FeatureLayout} says which features a signature's inputs have (tabular columns; per-channel
  * mean and standard deviation, and sequence length, for large tensors; categories for strings);

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real traffic over HTTP: a baseline captured from the first requests, a window from the same distribution
  * (no drift), then a window in which features 1 and 3 are shifted: exactly those two are flagged, and the
- * report is served by the admin API.
+ * report is served by the admin API. And a captured baseline kept in the state directory across a restart.
  */
 class DriftEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,15 +35,21 @@ class DriftEndToEndTest {
   @TempDir
   Path repository;
 
-  @Test
-  void exactlyTheShiftedFeaturesAreFlagged() throws Exception {
+  /** Model {@code m}: the sample classifier (four FP32 features), every request sampled, a captured baseline. */
+  private void writeModel(int baselineSamples) throws Exception {
     TestModels.writeModel(repository, "m", 1, SampleRepository.classifierModel(1));
     TestModels.writeConfig(repository, "m", SampleRepository.classifierConfig().toBuilder().setName("m")
         .clearVersionPolicy()
         .putParameters("sluice.sample_rate", ModelParameter.newBuilder().setStringValue("1").build())
-        .putParameters("sluice.drift.baseline_samples", ModelParameter.newBuilder().setStringValue("600").build())
+        .putParameters("sluice.drift.baseline_samples",
+            ModelParameter.newBuilder().setStringValue(Integer.toString(baselineSamples)).build())
         .putParameters("sluice.drift.window", ModelParameter.newBuilder().setStringValue(Integer.toString(WINDOW)).build())
         .build());
+  }
+
+  @Test
+  void exactlyTheShiftedFeaturesAreFlagged() throws Exception {
+    writeModel(600);
     try (SluiceServer server = new SluiceServer(ServerConfig.loopback(repository)).start()) {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String infer = "http://127.0.0.1:" + server.httpPort() + "/v2/models/m/infer";
@@ -67,6 +74,33 @@ class DriftEndToEndTest {
       assertThat(first.path("test").asText()).isEqualTo("ks");
       assertThat(first.path("pValue").asDouble()).isLessThan(1e-6);
       assertThat(first.path("drifted").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void aCapturedBaselineSurvivesARestart(@TempDir Path state) throws Exception {
+    writeModel(100);
+    ServerConfig config = ServerConfig.loopback(repository)
+        .withDrift(DriftServiceOptions.builder().stateDirectory(state).build());
+    Path saved = state.resolve("drift").resolve("m.json");
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Random random = new Random(42);
+    try (SluiceServer server = new SluiceServer(config).start()) {
+      send(client, "http://127.0.0.1:" + server.httpPort() + "/v2/models/m/infer", random, 100, 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(saved));
+    }
+    JsonNode file = JSON.readTree(saved.toFile());
+    assertThat(file.path("samples").asLong()).isEqualTo(100);
+    assertThat(file.path("capture").path("version").asText()).isEqualTo("1");
+
+    try (SluiceServer server = new SluiceServer(config).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> server.drift().baseline("m").isPresent());
+      send(client, "http://127.0.0.1:" + server.httpPort() + "/v2/models/m/infer", random, 1, 0);
+      String drift = "http://127.0.0.1:" + server.adminPort() + "/admin/v1/models/m/drift";
+      JsonNode report = await().atMost(Duration.ofSeconds(30)).until(() -> report(client, drift), r -> r != null);
+      assertThat(report.path("state").asText()).isEqualTo(DriftReport.COLLECTING); // not capturing_baseline
+      assertThat(report.path("baselineSamples").asLong()).isEqualTo(100);
+      assertThat(report.path("windowSamples").asLong()).isEqualTo(1);
     }
   }
 

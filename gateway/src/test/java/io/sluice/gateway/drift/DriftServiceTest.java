@@ -1,5 +1,14 @@
 package io.sluice.gateway.drift;
 
+import static io.sluice.gateway.drift.DriftTraffic.SIGNATURE;
+import static io.sluice.gateway.drift.DriftTraffic.awaitWindows;
+import static io.sluice.gateway.drift.DriftTraffic.batch;
+import static io.sluice.gateway.drift.DriftTraffic.drifted;
+import static io.sluice.gateway.drift.DriftTraffic.offer;
+import static io.sluice.gateway.drift.DriftTraffic.options;
+import static io.sluice.gateway.drift.DriftTraffic.request;
+import static io.sluice.gateway.drift.DriftTraffic.response;
+import static io.sluice.gateway.drift.DriftTraffic.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,11 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the worker thread, reports, scores, webhook and payload log.
  */
 class DriftServiceTest {
-  private static final ModelSignature SIGNATURE = new ModelSignature(
-      List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 4})),
-      List.of(new TensorSpec("y", DataType.FP32, new long[] {-1, 1})), 8);
-  private static final int ROWS = 2;
-
   @TempDir
   Path directory;
 
@@ -58,38 +62,6 @@ class DriftServiceTest {
     return service;
   }
 
-  private static DriftServiceOptions.Builder options() {
-    return DriftServiceOptions.builder().queueCapacity(10_000).tickInterval(Duration.ofMillis(10));
-  }
-
-  /**
-   * Four features: x[0] normal, x[1] uniform on [0, 1) (shifted: on [0.3, 1.3)), x[2] categorical 0..3 with
-   * weights 4:3:2:1 (shifted: 1:2:3:4), x[3] exponential.
-   */
-  private static float[] row(Random random, boolean shifted) {
-    double u = random.nextDouble();
-    int category = shifted ? (u < 0.1 ? 0 : u < 0.3 ? 1 : u < 0.6 ? 2 : 3)
-        : (u < 0.4 ? 0 : u < 0.7 ? 1 : u < 0.9 ? 2 : 3);
-    return new float[] {(float) random.nextGaussian(), (float) (random.nextDouble() + (shifted ? 0.3 : 0)),
-        category, (float) -Math.log(1 - random.nextDouble())};
-  }
-
-  private static Tensor batch(Random random, boolean shifted) {
-    float[] values = new float[ROWS * 4];
-    for (int r = 0; r < ROWS; r++) {
-      System.arraycopy(row(random, shifted), 0, values, r * 4, 4);
-    }
-    return Tensors.ofFloats("x", new long[] {ROWS, 4}, values);
-  }
-
-  private static InferenceRequest request(String id, Tensor input) {
-    return new InferenceRequest("m", "", id, List.of(input), List.of(), 0);
-  }
-
-  private static InferenceResponse response(String id) {
-    return new InferenceResponse("m", "1", id, List.of(Tensors.ofFloats("y", new long[] {1, 1}, 0.5f)));
-  }
-
   /** A model directory with a baseline of 1000 training requests written next to the model. */
   private Path modelWithBaseline() throws IOException {
     Path model = Files.createDirectories(directory.resolve("m"));
@@ -104,30 +76,6 @@ class DriftServiceTest {
     Path data = Files.writeString(directory.resolve("training.jsonl"), lines);
     BaselineProfiles.fromJsonLines(SIGNATURE, data).write(model.resolve("baseline.json"));
     return model;
-  }
-
-  private static void offer(DriftService service, String version, Random random, boolean shifted, int count,
-      String idPrefix) {
-    for (int i = 0; i < count; i++) {
-      String id = idPrefix + i;
-      service.offer("m", version, request(id, batch(random, shifted)), response(id));
-    }
-  }
-
-  private static DriftReport awaitWindows(DriftService service, String version, long windows) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> service.report("m", version)
-        .map(DriftReport::windowsTested).orElse(0L) >= windows);
-    return service.report("m", version).orElseThrow();
-  }
-
-  private static List<Integer> drifted(DriftReport report) {
-    List<Integer> indexes = new ArrayList<>();
-    for (FeatureDrift feature : report.features()) {
-      if (feature.drifted()) {
-        indexes.add(feature.index());
-      }
-    }
-    return indexes;
   }
 
   @Test

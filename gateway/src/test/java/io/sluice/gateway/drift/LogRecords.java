@@ -1,0 +1,59 @@
+package io.sluice.gateway.drift;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Collects what one class logs through {@link System.Logger} (backed by java.util.logging in tests), INFO and
+ * above, until closed. Test runs log only warnings (.ci/test-logging.properties), so its logger is opened to
+ * INFO meanwhile; the console handler still prints warnings only. Thread-safe: records may arrive from the
+ * drift worker thread.
+ */
+final class LogRecords extends Handler implements AutoCloseable {
+  private final Logger logger;
+  private final Level previousLevel;
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+  private LogRecords(Logger logger) {
+    this.logger = logger; // a strong reference: java.util.logging keeps loggers weakly
+    this.previousLevel = logger.getLevel();
+  }
+
+  /** Starts collecting the records of {@code type}'s logger. */
+  static LogRecords of(Class<?> type) {
+    LogRecords log = new LogRecords(Logger.getLogger(type.getName()));
+    log.logger.setLevel(Level.INFO);
+    log.logger.addHandler(log);
+    return log;
+  }
+
+  /** The messages logged at {@code level} so far, oldest first. */
+  List<String> messages(Level level) {
+    List<String> messages = new ArrayList<>();
+    for (LogRecord record : records) {
+      if (record.getLevel().equals(level)) {
+        messages.add(record.getMessage());
+      }
+    }
+    return messages;
+  }
+
+  @Override
+  public void publish(LogRecord record) {
+    records.add(record);
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public void close() {
+    logger.removeHandler(this);
+    logger.setLevel(previousLevel);
+  }
+}
