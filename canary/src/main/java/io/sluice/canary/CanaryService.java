@@ -295,6 +295,22 @@ public final class CanaryService {
     return audit.tail(model, limit);
   }
 
+  /**
+   * Appends an operator action of another part of the gateway that concerns {@code model} (e.g. a drift
+   * baseline discarded) to the audit trail, with the model's current traffic policy as before and after.
+   * Never throws.
+   */
+  public void recordAction(String actor, String action, String model, String reason) {
+    try {
+      TrafficPolicy policy = router.policy(model);
+      audit.append(new AuditEntry(clock.instant(), Actors.of(actor), action, model, policy, policy, reason,
+          null));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "audit of {0} for model {1} not written: {2}", action, model,
+          e.toString());
+    }
+  }
+
   /** The current weight of {@code version} of {@code model} (0 without a policy); lock-free, for gauges. */
   public int weight(String model, long version) {
     TrafficPolicy policy = router.policy(model);

@@ -74,7 +74,7 @@ public final class SluiceServer implements AutoCloseable {
     models.addListener(canary);
     metrics.bind(canary);
     MetricsEndpoints.register(adminRoutes, metrics, registry);
-    driftWiring.register(adminRoutes);
+    driftWiring.register(adminRoutes, canary.service()::recordAction);
     canary.register(adminRoutes);
     this.admin = new AdminServer(config.admin(), adminRoutes);
     InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canary.router(),

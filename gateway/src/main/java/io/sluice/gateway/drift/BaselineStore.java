@@ -114,6 +114,24 @@ final class BaselineStore {
     }
   }
 
+  /**
+   * Deletes the saved capture of {@code model}, if any, so it is not restored again; logs one INFO line when it
+   * deleted one, one WARNING when it could not.
+   */
+  void delete(String model) {
+    Path file = null;
+    try {
+      file = fileOf(model);
+      if (Files.deleteIfExists(file)) {
+        LOG.log(System.Logger.Level.INFO, "model '" + model + "': saved drift baseline " + file + " deleted");
+      }
+    } catch (IOException | RuntimeException undeletable) {
+      LOG.log(System.Logger.Level.WARNING, "model '" + ModelName.forMessage(model) + "': saved drift baseline "
+          + (file == null ? "" : file + " ") + "cannot be deleted (" + undeletable.getClass().getSimpleName()
+          + "); it may be restored on the next restart or reload");
+    }
+  }
+
   private static byte[] readBounded(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("not a regular file");

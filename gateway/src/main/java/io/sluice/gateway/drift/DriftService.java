@@ -1,6 +1,7 @@
 package io.sluice.gateway.drift;
 
 import io.sluice.proto.config.ModelConfig;
+import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
 import io.sluice.runtime.session.ModelSignature;
@@ -48,6 +49,8 @@ public final class DriftService implements AutoCloseable {
   private final SampleQueue queue;
   private final PayloadLog payloadLog;
   private final BaselineStore baselines;
+  // Orders a recapture's reset and file deletion against the worker's save of a capture it just completed.
+  private final Object baselineLock = new Object();
   private final boolean logOutputs;
   private final Thread worker;
   private final LongAdder processed = new LongAdder();
@@ -109,6 +112,37 @@ public final class DriftService implements AutoCloseable {
       }
     }
     models.put(modelName, new ModelDrift(modelName, settings, layout, signature, profile));
+  }
+
+  /**
+   * Discards the baseline captured for {@code modelName} ({@code sluice.drift.baseline_samples}), in memory and
+   * in the state directory, and captures a new one from the stable version's next samples; the versions'
+   * windows start over against it. For an operator whose traffic changed on purpose (new data, a promoted
+   * version trained on it).
+   *
+   * @return the model's report now: capturing the baseline (empty until the stable version is known)
+   * @throws InferenceException NOT_FOUND when the model has no drift detection; INVALID_ARGUMENT when its
+   *     baseline is a file ({@code sluice.drift.baseline}), which only a new file and a reload replace
+   */
+  public Optional<DriftReport> recapture(String modelName) {
+    synchronized (baselineLock) {
+      ModelDrift drift = models.get(modelName);
+      if (drift == null || !drift.driftEnabled()) {
+        throw InferenceException.notFound("model " + InferenceException.quoted(modelName)
+            + " has no drift detection (it needs sluice.sample_rate and a baseline in its config)");
+      }
+      Optional<String> file = drift.settings().baselineFile();
+      if (file.isPresent()) {
+        throw InferenceException.invalid("model '" + modelName + "' takes its drift baseline from the file '"
+            + file.get() + "' (sluice.drift.baseline): replace the file and reload the model to change it");
+      }
+      ModelDrift fresh = drift.recaptured();
+      models.put(modelName, fresh);
+      if (baselines != null) {
+        baselines.delete(modelName);
+      }
+      return Optional.ofNullable(fresh.report());
+    }
   }
 
   /** Stops sampling {@code modelName} and forgets its state. */
@@ -268,9 +302,14 @@ public final class DriftService implements AutoCloseable {
         BaselineProfile before = drift.baselineProfile();
         DriftReport changed = drift.accept(sample.version(), values, now);
         if (before == null && baselines != null && drift.baselineProfile() != null) {
-          // this sample completed the capture (only the capturing version's samples reach it)
-          baselines.save(new BaselineCapture(drift.name(), sample.version(), drift.signature().maxBatchSize(), now),
-              drift.baselineProfile());
+          // this sample completed the capture (only the capturing version's samples reach it); not saved when a
+          // recapture replaced the model's state meanwhile
+          synchronized (baselineLock) {
+            if (models.get(drift.name()) == drift) {
+              baselines.save(new BaselineCapture(drift.name(), sample.version(), drift.signature().maxBatchSize(),
+                  now), drift.baselineProfile());
+            }
+          }
         }
         if (changed != null) {
           notifyChange(drift, changed);

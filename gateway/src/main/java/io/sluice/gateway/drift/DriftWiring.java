@@ -70,6 +70,37 @@ public final class DriftWiring implements InferenceTap, ModelManager.StatusListe
     }
   }
 
+  /** Where operator actions on drift detection are written for the audit trail. */
+  @FunctionalInterface
+  public interface Audit {
+    /** Records that {@code actor} did {@code action} to {@code model}, for the reason given. Never throws. */
+    void record(String actor, String action, String model, String reason);
+  }
+
+  /** The audit action of a discarded baseline. */
+  public static final String RECAPTURE_ACTION = "drift.baseline.recapture";
+
+  /**
+   * Adds {@code GET /admin/v1/models/{m}/drift[?version=V]} and {@code DELETE /admin/v1/models/{m}/drift/baseline}
+   * (discard a captured baseline and capture it again, {@link DriftService#recapture}; audited to {@code audit}).
+   */
+  public void register(AdminRoutes routes, Audit audit) {
+    register(routes);
+    routes.add(HttpMethod.DELETE, "/admin/v1/models/{m}/drift/baseline", AdminHandler.of(request -> {
+      String model = request.pathParam("m");
+      Optional<DriftReport> report = drift.recapture(model);
+      audit.record(request.actor(), RECAPTURE_ACTION, model,
+          "captured drift baseline discarded; capturing a new one from the stable version");
+      return report.map(r -> new AdminResponse(200, AdminResponse.JSON, r.toJson().getBytes(StandardCharsets.UTF_8)))
+          .orElseGet(() -> AdminResponse.json(200, json -> {
+            json.writeStartObject();
+            json.writeStringField("model", model);
+            json.writeStringField("state", DriftReport.CAPTURING_BASELINE);
+            json.writeEndObject();
+          }));
+    }));
+  }
+
   /** Adds {@code GET /admin/v1/models/{m}/drift[?version=V]}. */
   public void register(AdminRoutes routes) {
     routes.add(HttpMethod.GET, "/admin/v1/models/{m}/drift", AdminHandler.of(request -> {

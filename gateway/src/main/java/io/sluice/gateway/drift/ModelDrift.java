@@ -55,6 +55,16 @@ final class ModelDrift {
     return name;
   }
 
+  /**
+   * The same model starting over without a baseline: it captures a new one from the stable version (kept from
+   * this one) and its versions' windows start empty.
+   */
+  ModelDrift recaptured() {
+    ModelDrift fresh = new ModelDrift(name, settings, layout, signature, null);
+    fresh.stableVersion = stableVersion;
+    return fresh;
+  }
+
   DriftSettings settings() {
     return settings;
   }

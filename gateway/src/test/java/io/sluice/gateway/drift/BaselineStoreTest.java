@@ -6,11 +6,14 @@ import static io.sluice.gateway.drift.DriftTraffic.drifted;
 import static io.sluice.gateway.drift.DriftTraffic.offer;
 import static io.sluice.gateway.drift.DriftTraffic.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.proto.config.ModelConfig;
+import io.sluice.runtime.exec.ErrorCode;
+import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.session.ModelSignature;
 import io.sluice.runtime.session.TensorSpec;
 import io.sluice.runtime.tensor.DataType;
@@ -257,5 +260,47 @@ class BaselineStoreTest {
     assertThat(Path.of("drift")).doesNotExist(); // nothing relative to the working directory either
     assertThat(log.messages(Level.INFO)).isEmpty();
     assertThat(log.messages(Level.WARNING)).isEmpty();
+  }
+
+  @Test
+  void aRecaptureDiscardsTheSavedBaselineAndCapturesANewOneFromTheStableVersion() throws IOException {
+    DriftService service = service(stateDirectory());
+    capture(service, directory);
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(savedFile()));
+    String first = service.baseline("m").orElseThrow().toJson();
+
+    DriftReport now = service.recapture("m").orElseThrow();
+    assertThat(now.state()).isEqualTo(DriftReport.CAPTURING_BASELINE);
+    assertThat(now.version()).isEqualTo("1");
+    assertThat(service.baseline("m")).isEmpty();
+    assertThat(savedFile()).doesNotExist();
+    DriftService restarted = service(stateDirectory());
+    restarted.configure("m", directory, capturing(300), SIGNATURE);
+    assertThat(restarted.baseline("m")).as("nothing left to restore").isEmpty();
+
+    // the traffic changed on purpose: the new baseline is the shifted one, so it is not drift any more
+    offer(service, "1", new Random(7), true, 300, "shifted-");
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(savedFile()));
+    assertThat(service.baseline("m").orElseThrow().toJson()).isNotEqualTo(first);
+    assertThat(BaselineProfiles.read(SIGNATURE, savedFile()).toJson())
+        .isEqualTo(service.baseline("m").orElseThrow().toJson());
+  }
+
+  @Test
+  void onlyACapturedBaselineCanBeRecaptured() throws IOException {
+    DriftService service = service(stateDirectory());
+    assertThatThrownBy(() -> service.recapture("m")).isInstanceOfSatisfying(InferenceException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    capture(service, directory);
+    Path file = directory.resolve("baseline.json");
+    Files.writeString(file, service.baseline("m").orElseThrow().toJson());
+    service.configure("m", directory, DriftSettingsTest.config("sluice.sample_rate", "1", "sluice.drift.baseline",
+        "baseline.json", "sluice.drift.window", "200"), SIGNATURE);
+    assertThatThrownBy(() -> service.recapture("m")).isInstanceOfSatisfying(InferenceException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+      assertThat(e.getMessage()).isEqualTo("model 'm' takes its drift baseline from the file 'baseline.json' "
+          + "(sluice.drift.baseline): replace the file and reload the model to change it");
+    });
+    assertThat(service.baseline("m")).isPresent();
   }
 }

@@ -104,6 +104,37 @@ class DriftEndToEndTest {
     }
   }
 
+  @Test
+  void anOperatorDiscardsACapturedBaselineOverTheAdminApiAndTheActionIsAudited(@TempDir Path state)
+      throws Exception {
+    writeModel(100);
+    ServerConfig config = ServerConfig.loopback(repository)
+        .withDrift(DriftServiceOptions.builder().stateDirectory(state).build());
+    Path saved = state.resolve("drift").resolve("m.json");
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (SluiceServer server = new SluiceServer(config).start()) {
+      send(client, "http://127.0.0.1:" + server.httpPort() + "/v2/models/m/infer", new Random(42), 100, 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(saved));
+      String admin = "http://127.0.0.1:" + server.adminPort() + "/admin/v1";
+
+      HttpResponse<String> discarded = client.send(HttpRequest.newBuilder(
+          URI.create(admin + "/models/m/drift/baseline")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
+      assertThat(JSON.readTree(discarded.body()).path("state").asText()).isEqualTo(DriftReport.CAPTURING_BASELINE);
+      assertThat(saved).doesNotExist();
+      assertThat(server.drift().baseline("m")).isEmpty();
+      JsonNode audit = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(admin + "/audit?model=m")).GET()
+          .build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(audit.path("entries").get(0).path("action").asText()).isEqualTo(DriftWiring.RECAPTURE_ACTION);
+      assertThat(audit.path("entries").get(0).path("model").asText()).isEqualTo("m");
+
+      HttpResponse<String> unknown = client.send(HttpRequest.newBuilder(
+          URI.create(admin + "/models/nope/drift/baseline")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+  }
+
   /** Sends {@code count} single-row requests, N(0,1) features with {@code shift} added to features 1 and 3. */
   private static void send(HttpClient client, String url, Random random, int count, double shift) throws Exception {
     for (int i = 0; i < count; i++) {
