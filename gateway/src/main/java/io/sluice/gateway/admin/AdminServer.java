@@ -159,6 +159,7 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private void shutdown() {
+    tls.close();
     if (loop != null) {
       loop.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS)
           .awaitUninterruptibly(SHUTDOWN_SECONDS * 2, TimeUnit.SECONDS);

@@ -42,6 +42,12 @@ final class TlsFlags {
           + "--admin-host without --admin-token-file.")
   Path adminClientCa;
 
+  @Option(names = "--tls-reload-secs", paramLabel = "SECONDS", defaultValue = "60",
+      description = "How often the certificate and key files of every TLS listener are checked for changes; a "
+          + "changed pair is read again and served to new connections (a pair that does not fit is refused with a "
+          + "warning and the previous certificate stays); 0 reads them once (default: ${DEFAULT-VALUE}).")
+  long reloadSeconds;
+
   /**
    * TLS of the HTTP and gRPC listeners, or null for plaintext.
    *
@@ -73,7 +79,10 @@ final class TlsFlags {
       throw usage(certificateFlag + " and " + keyFlag + " go together (expected: both, or neither for plaintext)");
     }
     try {
-      TlsOptions options = TlsOptions.of(certificateFile, keyFile);
+      if (reloadSeconds < 0) {
+        throw usage("--tls-reload-secs: " + reloadSeconds + " (expected: >= 0, 0 = never)");
+      }
+      TlsOptions options = TlsOptions.of(certificateFile, keyFile).withReloadIntervalSeconds(reloadSeconds);
       if (clientCa != null) {
         options = options.requireClientCertificates(clientCa);
       }

@@ -8,6 +8,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.tls.ReloadingKeyManager;
 import io.sluice.gateway.tls.TlsContexts;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
 import java.io.IOException;
@@ -32,6 +33,8 @@ public final class GrpcFrontEnd implements AutoCloseable {
   private static final long SHUTDOWN_NOW_SECONDS = 2;
 
   private final GrpcOptions options;
+  // The certificate and key of the TLS listener, read again when their files change; null for plaintext.
+  private final ReloadingKeyManager tlsKeys;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private volatile boolean started;
@@ -53,20 +56,33 @@ public final class GrpcFrontEnd implements AutoCloseable {
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
       Admission admission) {
     this.options = options;
-    this.server = serverBuilder(options)
-        .maxInboundMessageSize(options.maxInboundMessageBytes())
-        .maxInboundMetadataSize(options.maxInboundMetadataBytes())
-        .maxConcurrentCallsPerConnection(options.maxConcurrentCallsPerConnection())
-        .keepAliveTime(options.keepAliveTimeSeconds(), TimeUnit.SECONDS)
-        .keepAliveTimeout(options.keepAliveTimeoutSeconds(), TimeUnit.SECONDS)
-        .permitKeepAliveTime(options.permitKeepAliveTimeSeconds(), TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(false)
-        .maxConnectionIdle(options.maxConnectionIdleSeconds(), TimeUnit.SECONDS)
-        .addService(new InferenceGrpcService(dispatcher, queries, admission))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
+    this.tlsKeys = options.tls() == null ? null : ReloadingKeyManager.of(options.tls());
+    this.server = build(options, tlsKeys, dispatcher, queries, admission);
     setServing(false);
+  }
+
+  private Server build(GrpcOptions options, ReloadingKeyManager tlsKeys, InferenceDispatcher dispatcher,
+      ServerQueries queries, Admission admission) {
+    try {
+      return serverBuilder(options, tlsKeys)
+          .maxInboundMessageSize(options.maxInboundMessageBytes())
+          .maxInboundMetadataSize(options.maxInboundMetadataBytes())
+          .maxConcurrentCallsPerConnection(options.maxConcurrentCallsPerConnection())
+          .keepAliveTime(options.keepAliveTimeSeconds(), TimeUnit.SECONDS)
+          .keepAliveTimeout(options.keepAliveTimeoutSeconds(), TimeUnit.SECONDS)
+          .permitKeepAliveTime(options.permitKeepAliveTimeSeconds(), TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(false)
+          .maxConnectionIdle(options.maxConnectionIdleSeconds(), TimeUnit.SECONDS)
+          .addService(new InferenceGrpcService(dispatcher, queries, admission))
+          .addService(health.getHealthService())
+          .addService(ProtoReflectionServiceV1.newInstance())
+          .build();
+    } catch (RuntimeException e) {
+      if (tlsKeys != null) {
+        tlsKeys.close();
+      }
+      throw e;
+    }
   }
 
   /**
@@ -115,6 +131,9 @@ public final class GrpcFrontEnd implements AutoCloseable {
    * {@code drainMillis} for running calls, then cancels what is left. Idempotent.
    */
   public void close(long drainMillis) {
+    if (tlsKeys != null) {
+      tlsKeys.close();
+    }
     health.enterTerminalState();
     server.shutdown();
     try {
@@ -129,10 +148,10 @@ public final class GrpcFrontEnd implements AutoCloseable {
   }
 
   /** A server builder for the listener's address, with TLS when the options ask for it. */
-  private static NettyServerBuilder serverBuilder(GrpcOptions options) {
+  private static NettyServerBuilder serverBuilder(GrpcOptions options, ReloadingKeyManager tlsKeys) {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()));
-    if (options.tls() != null) {
-      builder.sslContext(TlsContexts.forGrpc(options.tls()))
+    if (tlsKeys != null) {
+      builder.sslContext(TlsContexts.forGrpc(options.tls(), tlsKeys))
           .handshakeTimeout(options.tls().handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
     return builder;

@@ -150,6 +150,7 @@ public final class HttpFrontEnd implements AutoCloseable {
   }
 
   private void shutdownEventLoops() {
+    tls.close();
     if (acceptor == null) {
       return;
     }

@@ -15,17 +15,20 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * {@link TlsOptions#handshakeTimeoutMillis()} is closed; one that fails the handshake (plaintext, no or a foreign
  * client certificate) is closed by the handler and the failure reaches the pipeline's {@code exceptionCaught}.
  *
- * <p>Immutable and thread-safe.
+ * <p>The certificate and key are read again when their files change, if {@link TlsOptions#reloadIntervalSeconds()}
+ * asks for it ({@link ReloadingKeyManager}); {@link #close()} stops watching them. Thread-safe.
  */
-public final class ServerTls {
-  private static final ServerTls PLAINTEXT = new ServerTls(null, null);
+public final class ServerTls implements AutoCloseable {
+  private static final ServerTls PLAINTEXT = new ServerTls(null, null, null);
 
   private final SslContext context;
   private final TlsOptions options;
+  private final ReloadingKeyManager keys;
 
-  private ServerTls(SslContext context, TlsOptions options) {
+  private ServerTls(SslContext context, TlsOptions options, ReloadingKeyManager keys) {
     this.context = context;
     this.options = options;
+    this.keys = keys;
   }
 
   /**
@@ -34,7 +37,24 @@ public final class ServerTls {
    * @throws IllegalArgumentException when the PEM files cannot be read (see {@link TlsContexts#forNetty})
    */
   public static ServerTls of(TlsOptions options) {
-    return options == null ? PLAINTEXT : new ServerTls(TlsContexts.forNetty(options), options);
+    if (options == null) {
+      return PLAINTEXT;
+    }
+    ReloadingKeyManager keys = ReloadingKeyManager.of(options);
+    try {
+      return new ServerTls(TlsContexts.forNetty(options, keys), options, keys);
+    } catch (RuntimeException e) {
+      keys.close();
+      throw e;
+    }
+  }
+
+  /** Stops watching the certificate files (a listener closes its TLS when it stops). */
+  @Override
+  public void close() {
+    if (keys != null) {
+      keys.close();
+    }
   }
 
   /** For startup lines: {@link #describe(TlsOptions)} of this listener's options. */

@@ -41,25 +41,26 @@ public final class TlsContexts {
   private TlsContexts() {}
 
   /**
-   * The server context of an HTTP/1.1 listener.
+   * The server context of an HTTP/1.1 listener, with the certificate and key read once.
    *
    * @throws IllegalArgumentException when a file does not hold what {@code options} says it holds
    */
   public static SslContext forNetty(TlsOptions options) {
-    certificates("certificateChain", options.certificateChain());
-    SslContextBuilder builder;
-    try {
-      builder = SslContextBuilder.forServer(options.certificateChain().toFile(), options.privateKey().toFile());
-    } catch (IllegalArgumentException e) {
-      // The chain parsed above, so it is the key that Netty could not read.
-      throw new IllegalArgumentException("privateKey: " + options.privateKey() + " holds no private key that can be "
-          + "read (expected: an unencrypted PKCS#8 PEM key, -----BEGIN PRIVATE KEY-----)");
-    }
-    builder.sslProvider(SslProvider.JDK)
+    return forNetty(options, ReloadingKeyManager.of(options.withReloadIntervalSeconds(0)));
+  }
+
+  /**
+   * The server context of an HTTP/1.1 listener presenting what {@code keys} holds at each handshake.
+   *
+   * @throws IllegalArgumentException when the client CA file does not hold certificates
+   */
+  public static SslContext forNetty(TlsOptions options, ReloadingKeyManager keys) {
+    SslContextBuilder builder = SslContextBuilder.forServer(keys)
+        .sslProvider(SslProvider.JDK)
         .protocols(PROTOCOLS)
         .clientAuth(ClientAuth.valueOf(options.clientAuth().name()));
     if (options.clientCa() != null) {
-      builder.trustManager(certificates("clientCa", options.clientCa()));
+      builder.trustManager(PemFiles.certificates("clientCa", options.clientCa()));
     }
     try {
       return builder.build();
@@ -76,31 +77,16 @@ public final class TlsContexts {
    * @throws IllegalArgumentException when a file does not hold what {@code options} says it holds
    */
   public static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext forGrpc(TlsOptions options) {
-    JdkSslContext netty = (JdkSslContext) forNetty(options);
+    return forGrpc(options, ReloadingKeyManager.of(options.withReloadIntervalSeconds(0)));
+  }
+
+  /** {@link #forGrpc(TlsOptions)} presenting what {@code keys} holds at each handshake. */
+  public static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext forGrpc(TlsOptions options,
+      ReloadingKeyManager keys) {
+    JdkSslContext netty = (JdkSslContext) forNetty(options, keys);
     return new io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext(netty.context(), false, null,
         io.grpc.netty.shaded.io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE, H2,
         io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.valueOf(options.clientAuth().name()),
         PROTOCOLS.clone(), false);
-  }
-
-  /** The X.509 certificates in the PEM (or DER) file {@code file}; at least one. */
-  private static X509Certificate[] certificates(String name, Path file) {
-    Collection<? extends Certificate> read;
-    try (InputStream in = Files.newInputStream(file)) {
-      read = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    } catch (IOException | GeneralSecurityException e) {
-      read = List.of();
-    }
-    List<X509Certificate> certificates = new ArrayList<>();
-    for (Certificate certificate : read) {
-      if (certificate instanceof X509Certificate x509) {
-        certificates.add(x509);
-      }
-    }
-    if (certificates.isEmpty()) {
-      throw new IllegalArgumentException(name + ": " + file + " holds no certificate that can be read "
-          + "(expected: PEM certificates, -----BEGIN CERTIFICATE-----)");
-    }
-    return certificates.toArray(new X509Certificate[0]);
   }
 }

@@ -9,19 +9,22 @@ import java.nio.file.Path;
  *
  * @param certificateChain PEM file with the server certificate first, then any intermediate certificates
  * @param privateKey PEM file with the server certificate's private key: unencrypted PKCS#8
- *     ({@code -----BEGIN PRIVATE KEY-----}), or whatever else Netty's {@code SslContextBuilder} reads
+ *     ({@code -----BEGIN PRIVATE KEY-----}) of the first certificate in {@code certificateChain}
  * @param clientCa PEM file with the certificate authorities that sign client certificates, or null when clients
  *     present none ({@link ClientAuth#NONE})
  * @param clientAuth whether clients must present a certificate signed by {@code clientCa}
  * @param handshakeTimeoutMillis a connection whose TLS handshake has not finished this long after it was accepted
  *     is closed
+ * @param reloadIntervalSeconds how often the certificate and key files are checked for changes and read again
+ *     ({@link ReloadingKeyManager}); 0 reads them once
  */
 public record TlsOptions(
     Path certificateChain,
     Path privateKey,
     Path clientCa,
     ClientAuth clientAuth,
-    long handshakeTimeoutMillis) {
+    long handshakeTimeoutMillis,
+    long reloadIntervalSeconds) {
 
   /** Default handshake timeout: 10 seconds. */
   public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
@@ -48,24 +51,37 @@ public record TlsOptions(
     if (clientAuth != ClientAuth.NONE) {
       requireReadable("clientCa", clientCa);
     }
+    if (reloadIntervalSeconds < 0) {
+      throw new IllegalArgumentException("reloadIntervalSeconds: " + reloadIntervalSeconds
+          + " (expected: >= 0, 0 = never)");
+    }
     if (handshakeTimeoutMillis <= 0) {
       throw new IllegalArgumentException("handshakeTimeoutMillis: " + handshakeTimeoutMillis + " (expected: > 0)");
     }
   }
 
-  /** Server TLS with {@code certificateChain} and {@code privateKey}, no client certificates, 10 s handshakes. */
+  /**
+   * Server TLS with {@code certificateChain} and {@code privateKey}, no client certificates, 10 s handshakes, files
+   * read once.
+   */
   public static TlsOptions of(Path certificateChain, Path privateKey) {
-    return new TlsOptions(certificateChain, privateKey, null, ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+    return new TlsOptions(certificateChain, privateKey, null, ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, 0);
   }
 
   /** These options requiring client certificates signed by a CA in {@code caFile} (mutual TLS). */
   public TlsOptions requireClientCertificates(Path caFile) {
-    return new TlsOptions(certificateChain, privateKey, caFile, ClientAuth.REQUIRE, handshakeTimeoutMillis);
+    return new TlsOptions(certificateChain, privateKey, caFile, ClientAuth.REQUIRE, handshakeTimeoutMillis,
+        reloadIntervalSeconds);
   }
 
   /** These options with another handshake timeout. */
   public TlsOptions withHandshakeTimeoutMillis(long millis) {
-    return new TlsOptions(certificateChain, privateKey, clientCa, clientAuth, millis);
+    return new TlsOptions(certificateChain, privateKey, clientCa, clientAuth, millis, reloadIntervalSeconds);
+  }
+
+  /** These options with the certificate and key files checked for changes every {@code seconds} (0: never). */
+  public TlsOptions withReloadIntervalSeconds(long seconds) {
+    return new TlsOptions(certificateChain, privateKey, clientCa, clientAuth, handshakeTimeoutMillis, seconds);
   }
 
   /** Whether every client must present a certificate signed by {@link #clientCa()}. */

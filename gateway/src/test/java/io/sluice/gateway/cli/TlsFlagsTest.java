@@ -77,6 +77,18 @@ class TlsFlagsTest {
   }
 
   @Test
+  void certificatesAreCheckedForChangesEveryMinuteUnlessTold() {
+    assertThat(parse("--tls-cert", pki.serverCertificate, "--tls-key", pki.serverKey).listeners()
+        .reloadIntervalSeconds()).isEqualTo(60);
+    TlsFlags flags = parse("--tls-cert", pki.serverCertificate, "--tls-key", pki.serverKey,
+        "--admin-tls-cert", pki.serverCertificate, "--admin-tls-key", pki.serverKey, "--tls-reload-secs", 0);
+    assertThat(flags.listeners().reloadIntervalSeconds()).isZero();
+    assertThat(flags.admin().reloadIntervalSeconds()).isZero();
+    assertUsageError(serve("--tls-cert", pki.serverCertificate, "--tls-key", pki.serverKey, "--tls-reload-secs", -1),
+        "--tls-reload-secs: -1 (expected: >= 0, 0 = never)");
+  }
+
+  @Test
   void adminClientCaTurnsMutualTlsOn() {
     TlsFlags flags = parse("--admin-tls-cert", pki.serverCertificate, "--admin-tls-key", pki.serverKey,
         "--admin-tls-client-ca", pki.caCertificate);

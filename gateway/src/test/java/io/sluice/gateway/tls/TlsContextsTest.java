@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,5 +93,32 @@ class TlsContextsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("clientCa: " + pki.serverKey + " holds no certificate that can be read")
         .hasMessageNotContaining("PRIVATE KEY-----\n");
+  }
+
+  @Test
+  void aKeyOfAnotherCertificateIsRefusedAtOnce() {
+    assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, pki.clientKey)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("privateKey: " + pki.clientKey + " is not the private key of the first certificate "
+            + "(expected: the key of the certificate the chain starts with)");
+  }
+
+  @Test
+  void rsaCertificatesWorkAsEcOnesDo() throws Exception {
+    Instant now = Instant.now();
+    CertificateBuilder template = new CertificateBuilder().rsa2048()
+        .notBefore(now.minus(1, ChronoUnit.HOURS)).notAfter(now.plus(1, ChronoUnit.DAYS));
+    X509Bundle ca = template.copy().subject("CN=rsa CA").setIsCertificateAuthority(true).buildSelfSigned();
+    X509Bundle rsa = template.copy().subject("CN=localhost").addExtendedKeyUsageServerAuth().buildIssuedBy(ca);
+    Path certificate = Files.writeString(dir.resolve("rsa.pem"), rsa.getCertificatePathPEM());
+    Path key = Files.writeString(dir.resolve("rsa-key.pem"), rsa.getPrivateKeyPEM());
+
+    try (ReloadingKeyManager keys = ReloadingKeyManager.of(TlsOptions.of(certificate, key))) {
+      String alias = keys.chooseEngineServerAlias("RSA", null, null);
+      assertThat(keys.getCertificateChain(alias)[0].getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+      assertThat(keys.getPrivateKey(alias).getAlgorithm()).isEqualTo("RSA");
+      assertThat(keys.chooseEngineServerAlias("EC", null, null)).isNull();
+    }
+    assertThat(TlsContexts.forNetty(TlsOptions.of(certificate, key)).isServer()).isTrue();
   }
 }

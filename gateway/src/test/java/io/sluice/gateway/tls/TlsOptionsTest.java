@@ -39,7 +39,7 @@ class TlsOptionsTest {
     assertThat(options.clientAuth()).isEqualTo(ClientAuth.REQUIRE);
     assertThat(options.clientCa()).isEqualTo(cert);
     assertThat(options.requiresClientCertificates()).isTrue();
-    assertThat(new TlsOptions(cert, key, cert, ClientAuth.OPTIONAL, 1).requiresClientCertificates()).isFalse();
+    assertThat(new TlsOptions(cert, key, cert, ClientAuth.OPTIONAL, 1, 0).requiresClientCertificates()).isFalse();
   }
 
   @Test
@@ -58,11 +58,11 @@ class TlsOptionsTest {
 
   @Test
   void clientAuthAndCaMustAgree() {
-    assertThatThrownBy(() -> new TlsOptions(cert, key, null, ClientAuth.REQUIRE, 1))
+    assertThatThrownBy(() -> new TlsOptions(cert, key, null, ClientAuth.REQUIRE, 1, 0))
         .hasMessage("clientCa: null (expected: a PEM file)");
-    assertThatThrownBy(() -> new TlsOptions(cert, key, cert, ClientAuth.NONE, 1))
+    assertThatThrownBy(() -> new TlsOptions(cert, key, cert, ClientAuth.NONE, 1, 0))
         .hasMessage("clientAuth: NONE with a clientCa (expected: OPTIONAL or REQUIRE)");
-    assertThatThrownBy(() -> new TlsOptions(cert, key, null, null, 1))
+    assertThatThrownBy(() -> new TlsOptions(cert, key, null, null, 1, 0))
         .hasMessage("clientAuth: null (expected: NONE, OPTIONAL or REQUIRE)");
   }
 

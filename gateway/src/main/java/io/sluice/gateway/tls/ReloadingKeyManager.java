@@ -1,0 +1,242 @@
+package io.sluice.gateway.tls;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * The server certificate and key of a TLS listener, read from its PEM files and read again when they change, so
+ * a rotated certificate is served without a restart: connections that start after a reload get the new one,
+ * connections already open keep theirs. A reload whose files do not hold a certificate chain and its key (say,
+ * caught halfway through a rotation) is refused with one WARNING and the previous certificate stays in use; the
+ * same files are tried again once they change again.
+ *
+ * <p>With a reload interval, a daemon thread compares the files' modification times and sizes every interval
+ * ({@link #close()} stops it); without, the files are read once. Thread-safe: handshakes on any event loop read
+ * the current identity while a reload replaces it. An alias names the identity it came from, so a handshake
+ * that chose an alias before a reload still gets that identity's chain and key.
+ */
+public final class ReloadingKeyManager extends X509ExtendedKeyManager implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ReloadingKeyManager.class.getName());
+  private static final char[] NO_PASSWORD = new char[0];
+
+  /** What a reload did. */
+  public enum Reload {
+    /** The files did not change. */
+    UNCHANGED,
+    /** The files changed and hold a usable chain and key, now served. */
+    RELOADED,
+    /** The files changed but cannot be used; the previous certificate stays. */
+    REFUSED
+  }
+
+  /** One certificate chain and key, and the JDK key manager over them; aliases carry its generation. */
+  private record Identity(int generation, X509ExtendedKeyManager keys, String stamp, X509Certificate certificate) {
+    String alias(String inner) {
+      return inner == null ? null : generation + ":" + inner;
+    }
+  }
+
+  private final Path certificateChain;
+  private final Path privateKey;
+  private final ScheduledExecutorService poller;
+  private volatile Identity current;
+  private volatile Identity previous;
+  // Stamp of files that were refused, so that they are not tried (and logged) again until they change.
+  private volatile String refusedStamp;
+
+  private ReloadingKeyManager(Path certificateChain, Path privateKey, long intervalSeconds) {
+    this.certificateChain = certificateChain;
+    this.privateKey = privateKey;
+    this.current = load(0, stamp());
+    if (intervalSeconds <= 0) {
+      this.poller = null;
+      return;
+    }
+    this.poller = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "sluice-tls-reload");
+      thread.setDaemon(true);
+      return thread;
+    });
+    poller.scheduleWithFixedDelay(this::reloadQuietly, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The identity in {@code options}' files, read again every {@code options.reloadIntervalSeconds()} when
+   * that is positive.
+   *
+   * @throws IllegalArgumentException when the files do not hold a certificate chain and the private key of its
+   *     first certificate (the message names the file and what was expected)
+   */
+  public static ReloadingKeyManager of(TlsOptions options) {
+    return new ReloadingKeyManager(options.certificateChain(), options.privateKey(),
+        options.reloadIntervalSeconds());
+  }
+
+  /** Reads the files again if they changed since the last look; called by the poller, and by tests. */
+  public synchronized Reload reloadIfChanged() {
+    String stamp = stamp();
+    if (stamp.equals(current.stamp()) || stamp.equals(refusedStamp)) {
+      return Reload.UNCHANGED;
+    }
+    Identity next;
+    try {
+      next = load(current.generation() + 1, stamp);
+    } catch (IllegalArgumentException refused) {
+      refusedStamp = stamp;
+      LOG.log(System.Logger.Level.WARNING, "TLS certificate not reloaded: " + refused.getMessage()
+          + "; still serving the previous one");
+      return Reload.REFUSED;
+    }
+    previous = current;
+    current = next;
+    refusedStamp = null;
+    X509Certificate first = next.certificate();
+    LOG.log(System.Logger.Level.INFO, "TLS certificate reloaded from " + certificateChain + ": "
+        + first.getSubjectX500Principal().getName() + ", valid until " + first.getNotAfter().toInstant());
+    return Reload.RELOADED;
+  }
+
+  private void reloadQuietly() {
+    try {
+      reloadIfChanged();
+    } catch (RuntimeException unexpected) {
+      LOG.log(System.Logger.Level.WARNING, "TLS certificate reload failed: " + unexpected);
+    }
+  }
+
+  private Identity load(int generation, String stamp) {
+    X509Certificate[] chain = PemFiles.certificates("certificateChain", certificateChain);
+    PrivateKey key = PemFiles.privateKeyOf(chain[0], "privateKey", privateKey);
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("server", key, NO_PASSWORD, chain);
+      KeyManagerFactory factory = KeyManagerFactory.getInstance("NewSunX509");
+      factory.init(store, NO_PASSWORD);
+      for (KeyManager manager : factory.getKeyManagers()) {
+        if (manager instanceof X509ExtendedKeyManager keys) {
+          return new Identity(generation, keys, stamp, chain[0]);
+        }
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException("certificateChain, privateKey: " + certificateChain + ", " + privateKey
+        + " cannot be used for TLS (expected: a certificate chain and the private key of its first certificate)");
+  }
+
+  /** Modification times and sizes of both files; "missing" parts when they cannot be read. */
+  private String stamp() {
+    return stamp(certificateChain) + "|" + stamp(privateKey);
+  }
+
+  private static String stamp(Path file) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      return attributes.lastModifiedTime().toMillis() + "/" + attributes.size() + "/" + attributes.fileKey();
+    } catch (IOException e) {
+      return "missing";
+    }
+  }
+
+  /** The identity an alias came from, and the alias inside it; null when neither identity made it. */
+  private Identity identityOf(String alias) {
+    if (alias == null) {
+      return null;
+    }
+    int colon = alias.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    String generation = alias.substring(0, colon);
+    Identity now = current;
+    if (generation.equals(Integer.toString(now.generation()))) {
+      return now;
+    }
+    Identity before = previous;
+    return before != null && generation.equals(Integer.toString(before.generation())) ? before : null;
+  }
+
+  private static String inner(String alias) {
+    return alias.substring(alias.indexOf(':') + 1);
+  }
+
+  @Override
+  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+    Identity now = current;
+    return now.alias(now.keys().chooseEngineServerAlias(keyType, issuers, engine));
+  }
+
+  @Override
+  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+    Identity now = current;
+    return now.alias(now.keys().chooseServerAlias(keyType, issuers, socket));
+  }
+
+  @Override
+  public String[] getServerAliases(String keyType, Principal[] issuers) {
+    Identity now = current;
+    String[] aliases = now.keys().getServerAliases(keyType, issuers);
+    if (aliases == null) {
+      return null;
+    }
+    String[] named = new String[aliases.length];
+    for (int i = 0; i < aliases.length; i++) {
+      named[i] = now.alias(aliases[i]);
+    }
+    return named;
+  }
+
+  @Override
+  public X509Certificate[] getCertificateChain(String alias) {
+    Identity identity = identityOf(alias);
+    return identity == null ? null : identity.keys().getCertificateChain(inner(alias));
+  }
+
+  @Override
+  public PrivateKey getPrivateKey(String alias) {
+    Identity identity = identityOf(alias);
+    return identity == null ? null : identity.keys().getPrivateKey(inner(alias));
+  }
+
+  /** A server presents no client certificate. */
+  @Override
+  public String[] getClientAliases(String keyType, Principal[] issuers) {
+    return null;
+  }
+
+  /** A server presents no client certificate. */
+  @Override
+  public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+    return null;
+  }
+
+  /** A server presents no client certificate. */
+  @Override
+  public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+    return null;
+  }
+
+  /** Stops watching the files. */
+  @Override
+  public void close() {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
+  }
+}

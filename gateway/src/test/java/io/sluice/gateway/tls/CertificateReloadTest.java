@@ -1,0 +1,167 @@
+package io.sluice.gateway.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.gateway.core.InferenceDispatcher;
+import io.sluice.gateway.core.ServerQueries;
+import io.sluice.gateway.grpc.GrpcFrontEnd;
+import io.sluice.gateway.grpc.GrpcOptions;
+import io.sluice.gateway.http.HttpFrontEnd;
+import io.sluice.gateway.http.HttpOptions;
+import io.sluice.gateway.tls.ReloadingKeyManager.Reload;
+import io.sluice.runtime.lifecycle.ModelManager;
+import io.sluice.runtime.repository.ModelRepository;
+import io.sluice.runtime.session.RuntimeOptions;
+import io.sluice.runtime.session.VersionLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rotated certificate is served without a restart: the listener's certificate and key files are read again when
+ * they change; a pair that does not fit is refused and the previous certificate stays in use.
+ */
+class CertificateReloadTest {
+  @TempDir Path dir;
+  private TestPki first;
+  private TestPki second;
+  private Path certificate;
+  private Path key;
+
+  @BeforeEach
+  void certificates() throws Exception {
+    first = TestPki.create(Files.createDirectory(dir.resolve("first")));
+    second = TestPki.create(Files.createDirectory(dir.resolve("second")));
+    certificate = dir.resolve("server.pem");
+    key = dir.resolve("server-key.pem");
+    install(first.serverCertificate, first.serverKey);
+  }
+
+  /** Puts a certificate and key in the listener's files, as a rotation does (rename over the old file). */
+  private void install(Path newCertificate, Path newKey) throws Exception {
+    replace(newCertificate, certificate);
+    replace(newKey, key);
+  }
+
+  private static void replace(Path source, Path target) throws Exception {
+    Path staged = target.resolveSibling(target.getFileName() + ".new");
+    Files.copy(source, staged, StandardCopyOption.REPLACE_EXISTING);
+    // a rotation within the same clock tick must still be seen: move the time on explicitly
+    FileTime before = Files.exists(target) ? Files.getLastModifiedTime(target) : FileTime.fromMillis(0);
+    Files.setLastModifiedTime(staged, FileTime.fromMillis(before.toMillis() + 60_000));
+    Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static X509Certificate served(ReloadingKeyManager keys) {
+    return keys.getCertificateChain(keys.chooseEngineServerAlias("EC", null, null))[0];
+  }
+
+  private static X509Certificate certificateIn(Path file) {
+    return PemFiles.certificates("test", file)[0];
+  }
+
+  @Test
+  void aChangedPairIsReadAgainAndServedWhileHandshakesAlreadyUnderWayKeepTheirs() throws Exception {
+    try (ReloadingKeyManager keys = ReloadingKeyManager.of(TlsOptions.of(certificate, key))) {
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.UNCHANGED);
+      String chosenBefore = keys.chooseEngineServerAlias("EC", null, null);
+      assertThat(served(keys)).isEqualTo(certificateIn(first.serverCertificate));
+
+      install(second.serverCertificate, second.serverKey);
+
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.RELOADED);
+      assertThat(served(keys)).isEqualTo(certificateIn(second.serverCertificate));
+      assertThat(keys.getCertificateChain(chosenBefore)[0]).isEqualTo(certificateIn(first.serverCertificate));
+      assertThat(keys.getPrivateKey(chosenBefore).getEncoded())
+          .isNotEqualTo(keys.getPrivateKey(keys.chooseEngineServerAlias("EC", null, null)).getEncoded());
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.UNCHANGED);
+    }
+  }
+
+  @Test
+  void aPairThatDoesNotFitIsRefusedOnceAndThePreviousCertificateStays() throws Exception {
+    try (ReloadingKeyManager keys = ReloadingKeyManager.of(TlsOptions.of(certificate, key))) {
+      // halfway through a rotation: the new certificate, the old key
+      replace(second.serverCertificate, certificate);
+
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.REFUSED);
+      assertThat(served(keys)).isEqualTo(certificateIn(first.serverCertificate));
+      assertThat(keys.reloadIfChanged()).as("the same files are not tried again").isEqualTo(Reload.UNCHANGED);
+
+      replace(second.serverKey, key);
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.RELOADED);
+      assertThat(served(keys)).isEqualTo(certificateIn(second.serverCertificate));
+
+      Files.writeString(key, "not a key");
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.REFUSED);
+      assertThat(served(keys)).isEqualTo(certificateIn(second.serverCertificate));
+    }
+  }
+
+  @Test
+  void httpsAndGrpcListenersServeARotatedCertificateToNewConnections() throws Exception {
+    TlsOptions tls = TlsOptions.of(certificate, key).withReloadIntervalSeconds(1);
+    ModelManager models = new ModelManager(new ModelRepository(Files.createDirectory(dir.resolve("models"))),
+        new VersionLoader(RuntimeOptions.defaults()));
+    InferenceDispatcher dispatcher = new InferenceDispatcher(models);
+    ServerQueries queries = new ServerQueries(models, "test", () -> true);
+    HttpFrontEnd http = new HttpFrontEnd(HttpOptions.defaults("127.0.0.1", 0).withTls(tls), dispatcher, queries);
+    GrpcFrontEnd grpc = new GrpcFrontEnd(GrpcOptions.defaults("127.0.0.1", 0).withTls(tls), dispatcher, queries);
+    try {
+      http.start();
+      grpc.start();
+      X509Certificate before = certificateIn(first.serverCertificate);
+      X509Certificate after = certificateIn(second.serverCertificate);
+      assertThat(presented(http.port())).isEqualTo(before);
+      assertThat(presented(grpc.port())).isEqualTo(before);
+
+      install(second.serverCertificate, second.serverKey);
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> presented(http.port()).equals(after));
+      await().atMost(Duration.ofSeconds(20)).until(() -> presented(grpc.port()).equals(after));
+    } finally {
+      http.close(0);
+      grpc.close(0);
+      models.close(1_000);
+    }
+  }
+
+  /** The certificate a new TLS connection to {@code port} is shown. */
+  private static X509Certificate presented(int port) throws Exception {
+    AtomicReference<X509Certificate> seen = new AtomicReference<>();
+    X509TrustManager recorder = new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        seen.set(chain[0]);
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    };
+    SSLContext client = SSLContext.getInstance("TLS");
+    client.init(null, new TrustManager[] {recorder}, null);
+    try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+    }
+    return seen.get();
+  }
+}
