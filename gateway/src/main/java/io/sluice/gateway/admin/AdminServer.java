@@ -68,7 +68,7 @@ public final class AdminServer implements AutoCloseable {
   public AdminServer(AdminOptions options, AdminRoutes routes) {
     this.options = options;
     this.routes = routes;
-    this.tls = ServerTls.of(options.tls());
+    this.tls = ServerTls.of(options.tls(), "admin");
   }
 
   /**

@@ -56,7 +56,7 @@ public final class GrpcFrontEnd implements AutoCloseable {
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
       Admission admission) {
     this.options = options;
-    this.tlsKeys = options.tls() == null ? null : ReloadingKeyManager.of(options.tls());
+    this.tlsKeys = options.tls() == null ? null : ReloadingKeyManager.of(options.tls(), "gRPC");
     this.server = build(options, tlsKeys, dispatcher, queries, admission);
     setServing(false);
   }

@@ -77,7 +77,7 @@ public final class HttpFrontEnd implements AutoCloseable {
     this.dispatcher = dispatcher;
     this.queries = queries;
     this.admission = admission;
-    this.tls = ServerTls.of(options.tls());
+    this.tls = ServerTls.of(options.tls(), "HTTP");
     this.transport = transport;
   }
 

@@ -51,6 +51,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     }
   }
 
+  private final String listener;
   private final Path certificateChain;
   private final Path privateKey;
   private final ScheduledExecutorService poller;
@@ -59,7 +60,8 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
   // Stamp of files that were refused, so that they are not tried (and logged) again until they change.
   private volatile String refusedStamp;
 
-  private ReloadingKeyManager(Path certificateChain, Path privateKey, long intervalSeconds) {
+  private ReloadingKeyManager(String listener, Path certificateChain, Path privateKey, long intervalSeconds) {
+    this.listener = listener;
     this.certificateChain = certificateChain;
     this.privateKey = privateKey;
     this.current = load(0, stamp());
@@ -83,7 +85,12 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
    *     first certificate (the message names the file and what was expected)
    */
   public static ReloadingKeyManager of(TlsOptions options) {
-    return new ReloadingKeyManager(options.certificateChain(), options.privateKey(),
+    return of(options, "TLS");
+  }
+
+  /** As {@link #of(TlsOptions)}, naming {@code listener} (e.g. {@code HTTP}) in its log lines. */
+  public static ReloadingKeyManager of(TlsOptions options, String listener) {
+    return new ReloadingKeyManager(listener, options.certificateChain(), options.privateKey(),
         options.reloadIntervalSeconds());
   }
 
@@ -98,16 +105,16 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
       next = load(current.generation() + 1, stamp);
     } catch (IllegalArgumentException refused) {
       refusedStamp = stamp;
-      LOG.log(System.Logger.Level.WARNING, "TLS certificate not reloaded: " + refused.getMessage()
-          + "; still serving the previous one");
+      LOG.log(System.Logger.Level.WARNING, listener + " listener: TLS certificate not reloaded: "
+          + refused.getMessage() + "; still serving the previous one");
       return Reload.REFUSED;
     }
     previous = current;
     current = next;
     refusedStamp = null;
     X509Certificate first = next.certificate();
-    LOG.log(System.Logger.Level.INFO, "TLS certificate reloaded from " + certificateChain + ": "
-        + first.getSubjectX500Principal().getName() + ", valid until " + first.getNotAfter().toInstant());
+    LOG.log(System.Logger.Level.INFO, listener + " listener: TLS certificate reloaded from " + certificateChain
+        + ": " + first.getSubjectX500Principal().getName() + ", valid until " + first.getNotAfter().toInstant());
     return Reload.RELOADED;
   }
 
@@ -115,7 +122,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     try {
       reloadIfChanged();
     } catch (RuntimeException unexpected) {
-      LOG.log(System.Logger.Level.WARNING, "TLS certificate reload failed: " + unexpected);
+      LOG.log(System.Logger.Level.WARNING, listener + " listener: TLS certificate reload failed: " + unexpected);
     }
   }
 

@@ -37,10 +37,15 @@ public final class ServerTls implements AutoCloseable {
    * @throws IllegalArgumentException when the PEM files cannot be read (see {@link TlsContexts#forNetty})
    */
   public static ServerTls of(TlsOptions options) {
+    return of(options, "TLS");
+  }
+
+  /** As {@link #of(TlsOptions)}, naming {@code listener} (e.g. {@code HTTP}) in the log lines of reloads. */
+  public static ServerTls of(TlsOptions options, String listener) {
     if (options == null) {
       return PLAINTEXT;
     }
-    ReloadingKeyManager keys = ReloadingKeyManager.of(options);
+    ReloadingKeyManager keys = ReloadingKeyManager.of(options, listener);
     try {
       return new ServerTls(TlsContexts.forNetty(options, keys), options, keys);
     } catch (RuntimeException e) {
