@@ -90,7 +90,8 @@ final class Distributions {
   /**
    * The upper tail of the Kolmogorov distribution, {@code P(K > lambda)}, the limit of
    * {@code sqrt(n) D_n}. Two series, each used where it converges fast and without cancellation:
-   * {@code 2 Σ (-1)^(k-1) exp(-2 k² λ²)} for {@code λ >= 1}, and {@code 1 - sqrt(2π)/λ Σ exp(-(2k-1)² π² / (8 λ²))}
+   * {@code 2 Σ (-1)^(k-1) exp(-2 k² λ²)} for {@code λ >= 1}, and
+   * {@code 1 - sqrt(2π)/λ Σ exp(-(2k-1)² π² / (8 λ²))}
    * below (Jacobi's theta identity makes them equal).
    */
   static double kolmogorovSurvival(double lambda) {

@@ -20,8 +20,8 @@ package io.sluice.runtime.exec;
  * covers one mean gap), and only while arrivals keep coming: once none has come for two mean gaps (at least a
  * tenth of the delay), the stream has paused and the batch runs. That pause rule matters for closed-loop
  * clients: after a batch is answered they all send again at once, and then nothing more can come until this
- * batch runs, so waiting out the delay would only add it to every request. Not thread-safe: the scheduler calls it under its lock. Times are
- * {@link System#nanoTime()} values passed in, so tests drive it with their own clock.
+ * batch runs, so waiting out the delay would only add it to every request. Not thread-safe: the scheduler calls
+ * it under its lock. Times are {@link System#nanoTime()} values passed in, so tests drive it with their own clock.
  */
 final class QueueDelay {
   private static final long MIN_WINDOW_NANOS = 1_000_000;
