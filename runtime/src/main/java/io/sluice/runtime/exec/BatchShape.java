@@ -50,6 +50,36 @@ final class BatchShape {
     return new BatchShape(names, types, innerDims);
   }
 
+  /** Whether {@code request} has this shape; allocates nothing (the common case: a request like the last one). */
+  boolean matches(InferenceRequest request) {
+    List<Tensor> inputs = request.inputs();
+    if (inputs.size() != names.length) {
+      return false;
+    }
+    for (Tensor input : inputs) {
+      int i = indexOf(input.name());
+      if (i < 0 || types[i] != input.type() || innerDims[i].length != input.rank() - 1) {
+        return false;
+      }
+      long[] dims = innerDims[i];
+      for (int d = 0; d < dims.length; d++) {
+        if (dims[d] != input.dim(d + 1)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private int indexOf(String name) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Whether requests of this shape and of {@code other} can join one batch. */
   boolean joins(BatchShape other) {
     return this == other || equals(other);

@@ -53,6 +53,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final Thread timer;
   private final AtomicInteger inSystem = new AtomicInteger();
   private final ConcurrentHashMap<BatchShape, BatchShape> knownShapes = new ConcurrentHashMap<>();
+  private volatile BatchShape lastShape;
   private int freeSlots;
   // When the sleeping timer wakes; Long.MIN_VALUE while it is awake (it re-reads the state before sleeping).
   private long timerWakeAt = Long.MIN_VALUE;
@@ -93,7 +94,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   private CompletableFuture<InferenceResponse> submit(InferenceRequest request, boolean mayRunHere) {
     long now = System.nanoTime();
     long rows = BatchAssembler.rows(request);
-    Pending pending = new Pending(request, now, rows, rows < 0 ? null : canonical(BatchShape.of(request)),
+    Pending pending = new Pending(request, now, rows, rows < 0 ? null : shapeOf(request),
         queueTimeoutAt(request, now));
     List<Pending> batch;
     List<Pending> toFail;
@@ -126,6 +127,20 @@ public final class DynamicBatchScheduler implements Scheduler {
       launch(batch);
     }
     return pending.result;
+  }
+
+  /**
+   * The shared instance of {@code request}'s batch shape: the last one seen when it matches (no allocation),
+   * else the canonical instance of its shape.
+   */
+  private BatchShape shapeOf(InferenceRequest request) {
+    BatchShape last = lastShape;
+    if (last != null && last.matches(request)) {
+      return last;
+    }
+    BatchShape shape = canonical(BatchShape.of(request));
+    lastShape = shape;
+    return shape;
   }
 
   /**

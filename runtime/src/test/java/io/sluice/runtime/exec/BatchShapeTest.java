@@ -38,4 +38,20 @@ class BatchShapeTest {
     assertThat(base.joins(shapeOf(floats("a", 1, 3), floats("b", 1, 3)))).as("inputs").isFalse();
     assertThat(base.joins(shapeOf(Tensors.ofLongs("a", new long[] {1, 3}, new long[3])))).as("datatype").isFalse();
   }
+
+  @Test
+  void aRequestMatchesTheShapeItJoins() {
+    BatchShape shape = shapeOf(floats("a", 1, 3), floats("b", 1, 2, 2));
+    assertThat(shape.matches(request(floats("b", 5, 2, 2), floats("a", 5, 3)))).isTrue();
+    assertThat(shape.matches(request(floats("a", 5, 3)))).isFalse();
+    assertThat(shape.matches(request(floats("a", 5, 3), floats("b", 5, 2, 3)))).isFalse();
+    assertThat(shape.matches(request(floats("a", 5, 3), floats("c", 5, 2, 2)))).isFalse();
+    assertThat(shape.matches(request(floats("a", 5, 3), floats("b", 5, 4)))).isFalse();
+    assertThat(shape.matches(request(Tensors.ofLongs("a", new long[] {1, 3}, new long[3]), floats("b", 1, 2, 2))))
+        .isFalse();
+  }
+
+  private static InferenceRequest request(Tensor... inputs) {
+    return new InferenceRequest("m", "", "", List.of(inputs), List.of(), 0);
+  }
 }
