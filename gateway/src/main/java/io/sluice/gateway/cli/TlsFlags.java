@@ -24,7 +24,8 @@ final class TlsFlags {
   Path certificate;
 
   @Option(names = "--tls-key", paramLabel = "FILE",
-      description = "PEM private key of --tls-cert (unencrypted PKCS#8, -----BEGIN PRIVATE KEY-----).")
+      description = "PEM private key of --tls-cert, unencrypted: PKCS#8 (-----BEGIN PRIVATE KEY-----), PKCS#1 RSA "
+          + "or SEC1 EC.")
   Path key;
 
   @Option(names = "--admin-tls-cert", paramLabel = "FILE",
@@ -33,7 +34,7 @@ final class TlsFlags {
   Path adminCertificate;
 
   @Option(names = "--admin-tls-key", paramLabel = "FILE",
-      description = "PEM private key of --admin-tls-cert (unencrypted PKCS#8).")
+      description = "PEM private key of --admin-tls-cert, unencrypted (as --tls-key).")
   Path adminKey;
 
   @Option(names = "--admin-tls-client-ca", paramLabel = "FILE",

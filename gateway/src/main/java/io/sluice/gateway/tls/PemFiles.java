@@ -27,9 +27,13 @@ final class PemFiles {
   /** PEM files larger than this are not read (a certificate chain is a few kilobytes). */
   static final long MAX_FILE_BYTES = 1 << 20;
 
-  private static final String KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
-  private static final String KEY_END = "-----END PRIVATE KEY-----";
-  private static final String EXPECTED_KEY = "expected: an unencrypted PKCS#8 PEM key, -----BEGIN PRIVATE KEY-----";
+  /** The PEM labels of the unencrypted keys read: PKCS#8, and PKCS#1 (RSA) and SEC1 (EC) as OpenSSL writes them. */
+  private static final String PKCS8 = "PRIVATE KEY";
+  private static final String PKCS1_RSA = "RSA PRIVATE KEY";
+  private static final String SEC1_EC = "EC PRIVATE KEY";
+  private static final String ENCRYPTED = "ENCRYPTED PRIVATE KEY";
+  private static final String EXPECTED_KEY = "expected: an unencrypted PEM key, -----BEGIN PRIVATE KEY----- "
+      + "(PKCS#8), -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----";
 
   private PemFiles() {}
 
@@ -60,7 +64,7 @@ final class PemFiles {
    * public key verifies).
    */
   static PrivateKey privateKeyOf(X509Certificate certificate, String name, Path file) {
-    PrivateKey key = readKey(name, file, certificate.getPublicKey().getAlgorithm());
+    PrivateKey key = readKey(name, file, certificate);
     if (!belongTogether(key, certificate)) {
       throw new IllegalArgumentException(name + ": " + file + " is not the private key of the first certificate "
           + "(expected: the key of the certificate the chain starts with)");
@@ -68,7 +72,7 @@ final class PemFiles {
     return key;
   }
 
-  private static PrivateKey readKey(String name, Path file, String algorithm) {
+  private static PrivateKey readKey(String name, Path file, X509Certificate certificate) {
     String text;
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
@@ -82,19 +86,34 @@ final class PemFiles {
       }
       throw new IllegalArgumentException(name + ": " + file + " cannot be read (" + EXPECTED_KEY + ")");
     }
-    int begin = text.indexOf(KEY_BEGIN);
-    int end = begin < 0 ? -1 : text.indexOf(KEY_END, begin);
-    if (end < 0) {
-      throw new IllegalArgumentException(name + ": " + file + " holds no private key that can be read ("
-          + EXPECTED_KEY + ")");
+    if (text.contains("-----BEGIN " + ENCRYPTED + "-----")) {
+      throw new IllegalArgumentException(name + ": " + file + " holds an encrypted key (expected: an unencrypted "
+          + "key; decrypt it with: openssl pkcs8 -in " + file.getFileName() + " -out key.pem)");
     }
+    String algorithm = certificate.getPublicKey().getAlgorithm();
     try {
-      byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + KEY_BEGIN.length(), end));
-      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      byte[] pkcs8 = block(text, PKCS8);
+      if (pkcs8 == null) {
+        byte[] inner = block(text, "EC".equals(algorithm) ? SEC1_EC : PKCS1_RSA);
+        pkcs8 = inner == null ? null : Der.privateKeyInfo(Der.algorithmOf(certificate.getPublicKey()), inner);
+      }
+      if (pkcs8 != null) {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      }
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(name + ": " + file + " holds no private key that can be read ("
-          + EXPECTED_KEY + ")");
+      // reported below
     }
+    throw new IllegalArgumentException(name + ": " + file + " holds no private key that can be read ("
+        + EXPECTED_KEY + ")");
+  }
+
+  /** The bytes of the first PEM block labelled {@code label}, or null when there is none. */
+  private static byte[] block(String text, String label) {
+    String begin = "-----BEGIN " + label + "-----";
+    String end = "-----END " + label + "-----";
+    int from = text.indexOf(begin);
+    int to = from < 0 ? -1 : text.indexOf(end, from);
+    return to < 0 ? null : Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
   }
 
   private static boolean belongTogether(PrivateKey key, X509Certificate certificate) {

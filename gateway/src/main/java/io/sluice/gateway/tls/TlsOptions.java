@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * parsed by {@link TlsContexts} (which reports what is wrong without echoing what the files hold).
  *
  * @param certificateChain PEM file with the server certificate first, then any intermediate certificates
- * @param privateKey PEM file with the server certificate's private key: unencrypted PKCS#8
- *     ({@code -----BEGIN PRIVATE KEY-----}) of the first certificate in {@code certificateChain}
+ * @param privateKey PEM file with the private key of the first certificate in {@code certificateChain}, unencrypted:
+ *     PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), PKCS#1 RSA or SEC1 EC
  * @param clientCa PEM file with the certificate authorities that sign client certificates, or null when clients
  *     present none ({@link ClientAuth#NONE})
  * @param clientAuth whether clients must present a certificate signed by {@code clientCa}

@@ -10,6 +10,7 @@ import io.netty.pkitesting.X509Bundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.time.temporal.ChronoUnit;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,8 +82,9 @@ class TlsContextsTest {
     for (Path key : new Path[] {garbage, pki.serverCertificate}) {
       assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, key)))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("privateKey: " + key + " holds no private key that can be read "
-              + "(expected: an unencrypted PKCS#8 PEM key, -----BEGIN PRIVATE KEY-----)")
+          .hasMessage("privateKey: " + key + " holds no private key that can be read (expected: an unencrypted "
+              + "PEM key, -----BEGIN PRIVATE KEY----- (PKCS#8), -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC "
+              + "PRIVATE KEY-----)")
           .hasNoCause();
     }
   }
@@ -103,15 +105,22 @@ class TlsContextsTest {
             + "(expected: the key of the certificate the chain starts with)");
   }
 
-  @Test
-  void rsaCertificatesWorkAsEcOnesDo() throws Exception {
+  /** A server certificate with an RSA key, signed by its own CA: the certificate and (PKCS#8) key files. */
+  private static Path[] rsaCertificate(String name) throws Exception {
     Instant now = Instant.now();
     CertificateBuilder template = new CertificateBuilder().rsa2048()
         .notBefore(now.minus(1, ChronoUnit.HOURS)).notAfter(now.plus(1, ChronoUnit.DAYS));
     X509Bundle ca = template.copy().subject("CN=rsa CA").setIsCertificateAuthority(true).buildSelfSigned();
     X509Bundle rsa = template.copy().subject("CN=localhost").addExtendedKeyUsageServerAuth().buildIssuedBy(ca);
-    Path certificate = Files.writeString(dir.resolve("rsa.pem"), rsa.getCertificatePathPEM());
-    Path key = Files.writeString(dir.resolve("rsa-key.pem"), rsa.getPrivateKeyPEM());
+    return new Path[] {Files.writeString(dir.resolve(name + ".pem"), rsa.getCertificatePathPEM()),
+        Files.writeString(dir.resolve(name + "-key.pem"), rsa.getPrivateKeyPEM())};
+  }
+
+  @Test
+  void rsaCertificatesWorkAsEcOnesDo() throws Exception {
+    Path[] files = rsaCertificate("rsa");
+    Path certificate = files[0];
+    Path key = files[1];
 
     try (ReloadingKeyManager keys = ReloadingKeyManager.of(TlsOptions.of(certificate, key))) {
       String alias = keys.chooseEngineServerAlias("RSA", null, null);
@@ -120,5 +129,66 @@ class TlsContextsTest {
       assertThat(keys.chooseEngineServerAlias("EC", null, null)).isNull();
     }
     assertThat(TlsContexts.forNetty(TlsOptions.of(certificate, key)).isServer()).isTrue();
+  }
+
+  @Test
+  void opensslsTraditionalKeysAreReadToo() throws Exception {
+    // SEC1 (-----BEGIN EC PRIVATE KEY-----) for the EC test certificate
+    Path sec1 = Files.writeString(dir.resolve("sec1-key.pem"), traditional("EC", pki.serverKey));
+    try (ReloadingKeyManager keys = ReloadingKeyManager.of(TlsOptions.of(pki.serverCertificate, sec1))) {
+      assertThat(keys.getPrivateKey(keys.chooseEngineServerAlias("EC", null, null)).getAlgorithm()).isEqualTo("EC");
+    }
+    // PKCS#1 (-----BEGIN RSA PRIVATE KEY-----) for an RSA certificate, as cert-manager writes tls.key by default
+    Path[] files = rsaCertificate("rsa1");
+    Path certificate = files[0];
+    Path pkcs1 = Files.writeString(dir.resolve("rsa1-pkcs1.pem"), traditional("RSA", files[1]));
+    assertThat(TlsContexts.forNetty(TlsOptions.of(certificate, pkcs1)).isServer()).isTrue();
+    // the label must fit the certificate: an RSA key cannot stand for the EC certificate
+    assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, pkcs1)))
+        .hasMessageStartingWith("privateKey: " + pkcs1 + " holds no private key that can be read");
+  }
+
+  @Test
+  void anEncryptedKeyIsNamedWithHowToDecryptIt() throws Exception {
+    Path encrypted = Files.writeString(dir.resolve("encrypted-key.pem"),
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, encrypted)))
+        .hasMessage("privateKey: " + encrypted + " holds an encrypted key (expected: an unencrypted key; decrypt "
+            + "it with: openssl pkcs8 -in encrypted-key.pem -out key.pem)");
+  }
+
+  /** The PKCS#1 or SEC1 key inside the PKCS#8 PEM file {@code pkcs8}, as OpenSSL's traditional format writes it. */
+  private static String traditional(String algorithm, Path pkcs8) throws Exception {
+    String text = Files.readString(pkcs8);
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    byte[] der = Base64.getMimeDecoder().decode(text.substring(text.indexOf(begin) + begin.length(),
+        text.indexOf("-----END PRIVATE KEY-----")));
+    // PrivateKeyInfo ::= SEQUENCE { INTEGER, SEQUENCE, OCTET STRING }: skip to the OCTET STRING's content
+    int at = skipHeader(der, 0);
+    at = skipElement(der, skipElement(der, at));
+    int content = skipHeader(der, at);
+    byte[] inner = java.util.Arrays.copyOfRange(der, content, der.length);
+    String label = algorithm + " PRIVATE KEY";
+    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder().encodeToString(inner) + "\n-----END " + label
+        + "-----\n";
+  }
+
+  private static int skipHeader(byte[] der, int at) {
+    int first = der[at + 1] & 0xFF;
+    return first < 0x80 ? at + 2 : at + 2 + (first & 0x7F);
+  }
+
+  private static int skipElement(byte[] der, int at) {
+    int first = der[at + 1] & 0xFF;
+    int length = 0;
+    int offset = at + 2;
+    if (first < 0x80) {
+      length = first;
+    } else {
+      for (int i = 0; i < (first & 0x7F); i++) {
+        length = (length << 8) | (der[offset++] & 0xFF);
+      }
+    }
+    return offset + length;
   }
 }
