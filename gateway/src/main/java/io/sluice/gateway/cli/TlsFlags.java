@@ -44,9 +44,10 @@ final class TlsFlags {
   Path adminClientCa;
 
   @Option(names = "--tls-reload-secs", paramLabel = "SECONDS", defaultValue = "60",
-      description = "How often the certificate and key files of every TLS listener are checked for changes; a "
-          + "changed pair is read again and served to new connections (a pair that does not fit is refused with a "
-          + "warning and the previous certificate stays); 0 reads them once (default: ${DEFAULT-VALUE}).")
+      description = "How often the certificate, key and client CA files of every TLS listener are checked for "
+          + "changes; a changed pair is read again and served to new connections (a pair that does not fit is "
+          + "refused with a warning and the previous certificate stays); 0 reads them once "
+          + "(default: ${DEFAULT-VALUE}).")
   long reloadSeconds;
 
   /**

@@ -2,9 +2,7 @@ package io.sluice.gateway.tls;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
@@ -17,13 +15,15 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The server certificate and key of a TLS listener, read from its PEM files and read again when they change, so
  * a rotated certificate is served without a restart: connections that start after a reload get the new one,
  * connections already open keep theirs. A reload whose files do not hold a certificate chain and its key (say,
  * caught halfway through a rotation) is refused with one WARNING and the previous certificate stays in use; the
- * same files are tried again once they change again.
+ * same files are tried again once they change again. For mutual TLS, the client CAs ({@link #clientTrust()}) are
+ * reloaded the same way, in the same poll.
  *
  * <p>With a reload interval, a daemon thread compares the files' modification times and sizes every interval
  * ({@link #close()} stops it); without, the files are read once. Thread-safe: handshakes on any event loop read
@@ -54,17 +54,20 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
   private final String listener;
   private final Path certificateChain;
   private final Path privateKey;
+  private final ReloadingTrustManager clientTrust;
   private final ScheduledExecutorService poller;
   private volatile Identity current;
   private volatile Identity previous;
   // Stamp of files that were refused, so that they are not tried (and logged) again until they change.
   private volatile String refusedStamp;
 
-  private ReloadingKeyManager(String listener, Path certificateChain, Path privateKey, long intervalSeconds) {
+  private ReloadingKeyManager(String listener, Path certificateChain, Path privateKey, Path clientCa,
+      long intervalSeconds) {
     this.listener = listener;
     this.certificateChain = certificateChain;
     this.privateKey = privateKey;
-    this.current = load(0, stamp());
+    this.current = load(0, FileStamps.of(certificateChain, privateKey));
+    this.clientTrust = clientCa == null ? null : new ReloadingTrustManager(listener, clientCa);
     if (intervalSeconds <= 0) {
       this.poller = null;
       return;
@@ -90,13 +93,13 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
 
   /** As {@link #of(TlsOptions)}, naming {@code listener} (e.g. {@code HTTP}) in its log lines. */
   public static ReloadingKeyManager of(TlsOptions options, String listener) {
-    return new ReloadingKeyManager(listener, options.certificateChain(), options.privateKey(),
+    return new ReloadingKeyManager(listener, options.certificateChain(), options.privateKey(), options.clientCa(),
         options.reloadIntervalSeconds());
   }
 
   /** Reads the files again if they changed since the last look; called by the poller, and by tests. */
   public synchronized Reload reloadIfChanged() {
-    String stamp = stamp();
+    String stamp = FileStamps.of(certificateChain, privateKey);
     if (stamp.equals(current.stamp()) || stamp.equals(refusedStamp)) {
       return Reload.UNCHANGED;
     }
@@ -118,9 +121,20 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     return Reload.RELOADED;
   }
 
+  /**
+   * The client CAs of a mutual-TLS listener ({@link TlsOptions#clientCa()}), reloaded with the certificate, or
+   * null when clients present no certificate.
+   */
+  X509ExtendedTrustManager clientTrust() {
+    return clientTrust;
+  }
+
   private void reloadQuietly() {
     try {
       reloadIfChanged();
+      if (clientTrust != null) {
+        clientTrust.reloadIfChanged();
+      }
     } catch (RuntimeException unexpected) {
       LOG.log(System.Logger.Level.WARNING, listener + " listener: TLS certificate reload failed: " + unexpected);
     }
@@ -145,20 +159,6 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     }
     throw new IllegalArgumentException("certificateChain, privateKey: " + certificateChain + ", " + privateKey
         + " cannot be used for TLS (expected: a certificate chain and the private key of its first certificate)");
-  }
-
-  /** Modification times and sizes of both files; "missing" parts when they cannot be read. */
-  private String stamp() {
-    return stamp(certificateChain) + "|" + stamp(privateKey);
-  }
-
-  private static String stamp(Path file) {
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      return attributes.lastModifiedTime().toMillis() + "/" + attributes.size() + "/" + attributes.fileKey();
-    } catch (IOException e) {
-      return "missing";
-    }
   }
 
   /** The identity an alias came from, and the alias inside it; null when neither identity made it. */

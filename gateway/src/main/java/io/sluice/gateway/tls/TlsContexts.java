@@ -59,8 +59,8 @@ public final class TlsContexts {
         .sslProvider(SslProvider.JDK)
         .protocols(PROTOCOLS)
         .clientAuth(ClientAuth.valueOf(options.clientAuth().name()));
-    if (options.clientCa() != null) {
-      builder.trustManager(PemFiles.certificates("clientCa", options.clientCa()));
+    if (keys.clientTrust() != null) {
+      builder.trustManager(keys.clientTrust());
     }
     try {
       return builder.build();

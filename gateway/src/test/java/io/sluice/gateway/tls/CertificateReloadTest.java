@@ -1,8 +1,12 @@
 package io.sluice.gateway.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.gateway.admin.AdminOptions;
+import io.sluice.gateway.admin.AdminRoutes;
+import io.sluice.gateway.admin.AdminServer;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.grpc.GrpcFrontEnd;
@@ -14,10 +18,12 @@ import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.RuntimeOptions;
 import io.sluice.runtime.session.VersionLoader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -111,6 +117,66 @@ class CertificateReloadTest {
   }
 
   @Test
+  void rotatedClientCasDecideWhichClientCertificatesAreAccepted() throws Exception {
+    Path clientCa = dir.resolve("clients-ca.pem");
+    replace(first.caCertificate, clientCa);
+    try (ReloadingKeyManager keys = ReloadingKeyManager.of(
+        TlsOptions.of(certificate, key).requireClientCertificates(clientCa))) {
+      ReloadingTrustManager trust = (ReloadingTrustManager) keys.clientTrust();
+      X509Certificate[] firstClient = PemFiles.certificates("test", first.clientCertificate);
+      X509Certificate[] secondClient = PemFiles.certificates("test", second.clientCertificate);
+      trust.checkClientTrusted(firstClient, "EC");
+      assertThatThrownBy(() -> trust.checkClientTrusted(secondClient, "EC")).isInstanceOf(CertificateException.class);
+
+      replace(second.caCertificate, clientCa);
+      assertThat(trust.reloadIfChanged()).isEqualTo(Reload.RELOADED);
+      trust.checkClientTrusted(secondClient, "EC");
+      assertThatThrownBy(() -> trust.checkClientTrusted(firstClient, "EC")).isInstanceOf(CertificateException.class);
+
+      Files.writeString(clientCa, "no certificates here");
+      assertThat(trust.reloadIfChanged()).isEqualTo(Reload.REFUSED);
+      trust.checkClientTrusted(secondClient, "EC");
+    }
+  }
+
+  @Test
+  void aMutualTlsAdminListenerAcceptsClientsOfARotatedCa() throws Exception {
+    Path clientCa = dir.resolve("clients-ca.pem");
+    replace(first.caCertificate, clientCa);
+    TlsOptions tls = TlsOptions.of(certificate, key).requireClientCertificates(clientCa).withReloadIntervalSeconds(1);
+    AdminServer admin = new AdminServer(AdminOptions.loopback().withTls(tls), new AdminRoutes());
+    try {
+      admin.start();
+      assertThat(handshakes(admin.port(), first)).isTrue();
+      assertThat(handshakes(admin.port(), second)).isFalse();
+
+      replace(second.caCertificate, clientCa);
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> handshakes(admin.port(), second));
+      assertThat(handshakes(admin.port(), first)).isFalse();
+    } finally {
+      admin.close();
+    }
+  }
+
+  /** Whether a client presenting {@code pki}'s client certificate completes a handshake with {@code port}. */
+  private static boolean handshakes(int port, TestPki pki) throws Exception {
+    SSLContext client = SSLContext.getInstance("TLS");
+    client.init(pki.clientKeys().getKeyManagers(), new TrustManager[] {trustingAnyServer(new AtomicReference<>())},
+        null);
+    try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      // TLS 1.3 reports a refused client certificate after the handshake, on the first read or write
+      socket.getOutputStream().write("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      socket.getOutputStream().flush();
+      return socket.getInputStream().read() >= 0;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  @Test
   void httpsAndGrpcListenersServeARotatedCertificateToNewConnections() throws Exception {
     TlsOptions tls = TlsOptions.of(certificate, key).withReloadIntervalSeconds(1);
     ModelManager models = new ModelManager(new ModelRepository(Files.createDirectory(dir.resolve("models"))),
@@ -141,7 +207,18 @@ class CertificateReloadTest {
   /** The certificate a new TLS connection to {@code port} is shown. */
   private static X509Certificate presented(int port) throws Exception {
     AtomicReference<X509Certificate> seen = new AtomicReference<>();
-    X509TrustManager recorder = new X509TrustManager() {
+    SSLContext client = SSLContext.getInstance("TLS");
+    client.init(null, new TrustManager[] {trustingAnyServer(seen)}, null);
+    try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+    }
+    return seen.get();
+  }
+
+  /** A client trust manager that accepts any server certificate and records it in {@code seen}. */
+  private static X509TrustManager trustingAnyServer(AtomicReference<X509Certificate> seen) {
+    return new X509TrustManager() {
       @Override
       public void checkClientTrusted(X509Certificate[] chain, String authType) {
       }
@@ -156,12 +233,5 @@ class CertificateReloadTest {
         return new X509Certificate[0];
       }
     };
-    SSLContext client = SSLContext.getInstance("TLS");
-    client.init(null, new TrustManager[] {recorder}, null);
-    try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket.startHandshake();
-    }
-    return seen.get();
   }
 }

@@ -75,6 +75,11 @@ public final class TestPki {
     return clientContext(client.toKeyManagerFactory());
   }
 
+  /** The client certificate the test CA signed, and its key, for a client context of a test's own. */
+  public KeyManagerFactory clientKeys() throws GeneralSecurityException {
+    return client.toKeyManagerFactory();
+  }
+
   /** A client context trusting the test CA, presenting a client certificate signed by another CA. */
   public SSLContext foreignClient() throws GeneralSecurityException {
     return clientContext(foreignClient.toKeyManagerFactory());

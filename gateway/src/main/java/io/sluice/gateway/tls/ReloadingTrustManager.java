@@ -1,0 +1,125 @@
+package io.sluice.gateway.tls;
+
+import io.sluice.gateway.tls.ReloadingKeyManager.Reload;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The CAs whose client certificates a mutual-TLS listener accepts, read from their PEM file and read again when
+ * it changes ({@link ReloadingKeyManager} drives the reloads with its own files): handshakes after a reload are
+ * checked against the new CAs. A file that holds no certificate is refused with one WARNING and the previous
+ * CAs stay. Thread-safe.
+ */
+final class ReloadingTrustManager extends X509ExtendedTrustManager {
+  private static final System.Logger LOG = System.getLogger(ReloadingTrustManager.class.getName());
+
+  /** The JDK trust manager over the CAs of one version of the file. */
+  private record Authorities(X509ExtendedTrustManager trust, String stamp, int count) {}
+
+  private final String listener;
+  private final Path clientCa;
+  private volatile Authorities current;
+  private volatile String refusedStamp;
+
+  /**
+   * @throws IllegalArgumentException when {@code clientCa} holds no certificate
+   */
+  ReloadingTrustManager(String listener, Path clientCa) {
+    this.listener = listener;
+    this.clientCa = clientCa;
+    this.current = load(FileStamps.of(clientCa));
+  }
+
+  /** Reads the file again if it changed since the last look. */
+  synchronized Reload reloadIfChanged() {
+    String stamp = FileStamps.of(clientCa);
+    if (stamp.equals(current.stamp()) || stamp.equals(refusedStamp)) {
+      return Reload.UNCHANGED;
+    }
+    try {
+      current = load(stamp);
+    } catch (IllegalArgumentException refused) {
+      refusedStamp = stamp;
+      LOG.log(System.Logger.Level.WARNING, listener + " listener: client CAs not reloaded: " + refused.getMessage()
+          + "; still accepting the previous ones");
+      return Reload.REFUSED;
+    }
+    refusedStamp = null;
+    LOG.log(System.Logger.Level.INFO, listener + " listener: client CAs reloaded from " + clientCa + " ("
+        + current.count() + " certificates)");
+    return Reload.RELOADED;
+  }
+
+  private Authorities load(String stamp) {
+    X509Certificate[] authorities = PemFiles.certificates("clientCa", clientCa);
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      for (int i = 0; i < authorities.length; i++) {
+        store.setCertificateEntry("ca-" + i, authorities[i]);
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509ExtendedTrustManager trust) {
+          return new Authorities(trust, stamp, authorities.length);
+        }
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("clientCa: " + clientCa + " cannot be used to check client certificates "
+        + "(expected: PEM certificates of CAs)");
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    current.trust().checkClientTrusted(chain, authType, engine);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    current.trust().checkClientTrusted(chain, authType, socket);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    current.trust().checkClientTrusted(chain, authType);
+  }
+
+  /** A server checks no server certificates. */
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    throw new CertificateException("a server does not check server certificates");
+  }
+
+  /** A server checks no server certificates. */
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    throw new CertificateException("a server does not check server certificates");
+  }
+
+  /** A server checks no server certificates. */
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    throw new CertificateException("a server does not check server certificates");
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return current.trust().getAcceptedIssuers();
+  }
+}
