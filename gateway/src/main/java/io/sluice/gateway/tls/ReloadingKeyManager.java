@@ -85,7 +85,8 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
    * that is positive.
    *
    * @throws IllegalArgumentException when the files do not hold a certificate chain and the private key of its
-   *     first certificate (the message names the file and what was expected)
+   *     first certificate, or the client CA file holds no certificate (the message names the file and what was
+   *     expected)
    */
   public static ReloadingKeyManager of(TlsOptions options) {
     return of(options, "TLS");
@@ -97,7 +98,10 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
         options.reloadIntervalSeconds());
   }
 
-  /** Reads the files again if they changed since the last look; called by the poller, and by tests. */
+  /**
+   * Reads the certificate and key files again if they changed since the last look; called by the poller (which
+   * also reloads the client CAs), and by tests.
+   */
   public synchronized Reload reloadIfChanged() {
     String stamp = FileStamps.of(certificateChain, privateKey);
     if (stamp.equals(current.stamp()) || stamp.equals(refusedStamp)) {
