@@ -113,13 +113,9 @@ final class BatchRunner {
   private static RunGuard guard(List<Pending> members) {
     Cancellation[] cancellations = new Cancellation[members.size()];
     for (int i = 0; i < cancellations.length; i++) {
-      Cancellation cancellation = members.get(i).request.cancellation();
-      if (cancellation == Cancellation.NONE) {
-        return RunGuard.NONE;
-      }
-      cancellations[i] = cancellation;
+      cancellations[i] = members.get(i).request.cancellation();
     }
-    return new RunGuard(cancellations);
+    return RunGuard.of(cancellations);
   }
 
   /** The failure of a member whose run was stopped because its client (and every batch-mate's) went away. */

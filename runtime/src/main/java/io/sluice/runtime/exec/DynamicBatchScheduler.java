@@ -94,6 +94,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   private CompletableFuture<InferenceResponse> submit(InferenceRequest request, boolean mayRunHere) {
     long now = System.nanoTime();
     long rows = BatchAssembler.rows(request);
+    // a request that cannot join a batch has no batch shape
     Pending pending = new Pending(request, now, rows, rows < 0 ? null : shapeOf(request),
         queueTimeoutAt(request, now));
     List<Pending> batch;
@@ -268,7 +269,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     if (first.rows < 0) {
       return members;
     }
-    int take = 1;
+    int take;
     boolean full = false;
     long rows = first.samples();
     int preferred = policy.isPreferred(rows) ? 1 : 0;

@@ -13,7 +13,7 @@ final class Pending {
   final long admittedNanos;
   /** Its batch dimension, or -1 when it cannot join a batch. */
   final long rows;
-  /** What its batch-mates must share; null when it cannot join a batch. */
+  /** What its batch-mates must share; null when it cannot join a batch ({@code rows < 0}). */
   final BatchShape shape;
   /** When it fails UNAVAILABLE if still queued, {@link Long#MAX_VALUE} for never. */
   final long queueTimeoutAt;
@@ -25,7 +25,7 @@ final class Pending {
     this.request = request;
     this.admittedNanos = admittedNanos;
     this.rows = rows;
-    this.shape = rows < 0 ? null : shape;
+    this.shape = shape;
     this.queueTimeoutAt = queueTimeoutAt;
   }
 

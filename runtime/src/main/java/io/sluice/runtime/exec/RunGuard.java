@@ -23,17 +23,25 @@ public final class RunGuard {
   private boolean stopped;
 
   /**
-   * A guard over the requests of one run; it stops the run when all of them are cancelled (never when one of
-   * them is {@link Cancellation#NONE}).
+   * A guard over the requests of one run; it stops the run when all of them are cancelled. {@link #of} is the
+   * one that also keeps a run going for a request nobody can cancel.
    */
   public RunGuard(Cancellation... cancellations) {
     this.cancellations = cancellations;
     this.waiting = cancellations.length;
   }
 
-  /** A guard for a run serving one request. */
-  public static RunGuard of(Cancellation cancellation) {
-    return cancellation == Cancellation.NONE ? NONE : new RunGuard(cancellation);
+  /**
+   * The guard of a run serving the requests of {@code cancellations}: {@link #NONE} when one of them is
+   * {@link Cancellation#NONE} (a request nobody can cancel keeps the run going).
+   */
+  public static RunGuard of(Cancellation... cancellations) {
+    for (Cancellation cancellation : cancellations) {
+      if (cancellation == Cancellation.NONE) {
+        return NONE;
+      }
+    }
+    return new RunGuard(cancellations);
   }
 
   /** The run begins; {@code stopAction} stops it and must be quick and thread-safe. Called once. */
