@@ -301,14 +301,8 @@ public final class CanaryService {
    * Never throws.
    */
   public void recordAction(String actor, String action, String model, String reason) {
-    try {
-      TrafficPolicy policy = router.policy(model);
-      audit.append(new AuditEntry(clock.instant(), Actors.of(actor), action, model, policy, policy, reason,
-          null));
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "audit of {0} for model {1} not written: {2}", action, model,
-          e.toString());
-    }
+    TrafficPolicy policy = router.policy(model);
+    audit.append(new AuditEntry(clock.instant(), Actors.of(actor), action, model, policy, policy, reason, null));
   }
 
   /** The current weight of {@code version} of {@code model} (0 without a policy); lock-free, for gauges. */

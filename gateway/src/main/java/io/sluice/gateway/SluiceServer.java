@@ -63,27 +63,43 @@ public final class SluiceServer implements AutoCloseable {
     DriftWiring driftWiring = new DriftWiring(drift, config.modelRepository().toAbsolutePath());
     models.addListener(driftWiring);
     metrics.bind(driftWiring);
+    // The listeners read their TLS files here and may refuse them: close what was built before, threads included.
+    CanaryWiring canaryWiring = null;
+    AdminServer adminServer = null;
+    HttpFrontEnd httpFrontEnd = null;
     try {
-      this.canary = new CanaryWiring(models, config.canary(), signals);
+      canaryWiring = new CanaryWiring(models, config.canary(), signals);
+      models.addListener(canaryWiring);
+      metrics.bind(canaryWiring);
+      MetricsEndpoints.register(adminRoutes, metrics, registry);
+      driftWiring.register(adminRoutes, canaryWiring.service()::recordAction);
+      canaryWiring.register(adminRoutes);
+      adminServer = new AdminServer(config.admin(), adminRoutes);
+      InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canaryWiring.router(),
+          List.of(driftWiring, canaryWiring.shadowTap(), canaryWiring.outputCheck()));
+      ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
+      Admission admission = new Admission(config.admission());
+      AdmissionMeters.bind(registry, admission);
+      httpFrontEnd = new HttpFrontEnd(config.http(), dispatcher, queries, admission);
+      this.grpc = new GrpcFrontEnd(config.grpc(), dispatcher, queries, admission);
     } catch (IOException | RuntimeException e) {
+      if (httpFrontEnd != null) {
+        httpFrontEnd.close(0);
+      }
+      if (adminServer != null) {
+        adminServer.close();
+      }
+      if (canaryWiring != null) {
+        canaryWiring.close();
+      }
       drift.close();
       metrics.close();
       models.close(1);
       throw e;
     }
-    models.addListener(canary);
-    metrics.bind(canary);
-    MetricsEndpoints.register(adminRoutes, metrics, registry);
-    driftWiring.register(adminRoutes, canary.service()::recordAction);
-    canary.register(adminRoutes);
-    this.admin = new AdminServer(config.admin(), adminRoutes);
-    InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canary.router(),
-        List.of(driftWiring, canary.shadowTap(), canary.outputCheck()));
-    ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
-    Admission admission = new Admission(config.admission());
-    AdmissionMeters.bind(registry, admission);
-    this.http = new HttpFrontEnd(config.http(), dispatcher, queries, admission);
-    this.grpc = new GrpcFrontEnd(config.grpc(), dispatcher, queries, admission);
+    this.canary = canaryWiring;
+    this.admin = adminServer;
+    this.http = httpFrontEnd;
   }
 
   /**
@@ -127,11 +143,6 @@ public final class SluiceServer implements AutoCloseable {
 
   public ModelManager models() {
     return models;
-  }
-
-  /** The meters the admin listener's {@code /metrics} renders. */
-  public io.micrometer.core.instrument.MeterRegistry registry() {
-    return registry;
   }
 
   /** The request metrics; {@code metrics().bind(..)} adds meters to the same registry. */

@@ -150,7 +150,12 @@ public record TrafficPolicy(long stable, List<Candidate> candidates, Shadow shad
    * candidates are cleared, and a shadow of that same version is dropped (other shadows stay).
    */
   public TrafficPolicy promote(long version) {
-    Shadow nextShadow = shadow != null && shadow.version() != version ? shadow : null;
-    return new TrafficPolicy(version, List.of(), nextShadow, sticky);
+    return new TrafficPolicy(version, List.of(), withoutShadowOf(version).shadow, sticky);
+  }
+
+  /** This policy without a shadow of {@code version} (this very policy when it mirrors another one, or none). */
+  public TrafficPolicy withoutShadowOf(long version) {
+    return shadow == null || shadow.version() != version ? this
+        : new TrafficPolicy(stable, candidates, null, sticky);
   }
 }

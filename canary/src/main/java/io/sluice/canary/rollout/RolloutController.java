@@ -209,10 +209,8 @@ public final class RolloutController {
     TrafficPolicy next = policy.hasCandidate(rollout.version())
         ? policy.withCandidateWeight(rollout.version(), 0)
         : policy;
-    if (next.shadow() != null && next.shadow().version() == rollout.version()) {
-      // A rolled-back version gets no traffic at all: mirrored requests would only spend capacity on it.
-      next = new TrafficPolicy(next.stable(), next.candidates(), null, next.sticky());
-    }
+    // A rolled-back version gets no traffic at all: mirrored requests would only spend capacity on it.
+    next = next.withoutShadowOf(rollout.version());
     return new RolloutChange(RolloutChange.Kind.ROLLBACK, next,
         rollout.withState(RolloutState.ROLLED_BACK, 0, now, reason), reason, evaluation);
   }

@@ -74,6 +74,9 @@ final class TlsFlags {
 
   private TlsOptions options(String what, String certificateFlag, Path certificateFile, String keyFlag,
       Path keyFile, Path clientCa) {
+    if (reloadSeconds < 0) {
+      throw usage("--tls-reload-secs: " + reloadSeconds + " (expected: >= 0, 0 = never)");
+    }
     if (certificateFile == null && keyFile == null) {
       return null;
     }
@@ -81,9 +84,6 @@ final class TlsFlags {
       throw usage(certificateFlag + " and " + keyFlag + " go together (expected: both, or neither for plaintext)");
     }
     try {
-      if (reloadSeconds < 0) {
-        throw usage("--tls-reload-secs: " + reloadSeconds + " (expected: >= 0, 0 = never)");
-      }
       TlsOptions options = TlsOptions.of(certificateFile, keyFile).withReloadIntervalSeconds(reloadSeconds);
       if (clientCa != null) {
         options = options.requireClientCertificates(clientCa);

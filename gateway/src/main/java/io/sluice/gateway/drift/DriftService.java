@@ -137,7 +137,11 @@ public final class DriftService implements AutoCloseable {
             + file.get() + "' (sluice.drift.baseline): replace the file and reload the model to change it");
       }
       ModelDrift fresh = drift.recaptured();
-      models.put(modelName, fresh);
+      if (!models.replace(modelName, drift, fresh)) {
+        // reloaded or removed meanwhile: its new state (or its absence) stands
+        throw InferenceException.unavailable("model " + InferenceException.quoted(modelName)
+            + " was reconfigured meanwhile; ask again");
+      }
       if (baselines != null) {
         baselines.delete(modelName);
       }

@@ -85,7 +85,7 @@ public final class DriftWiring implements InferenceTap, ModelManager.StatusListe
    * (discard a captured baseline and capture it again, {@link DriftService#recapture}; audited to {@code audit}).
    */
   public void register(AdminRoutes routes, Audit audit) {
-    register(routes);
+    registerReport(routes);
     routes.add(HttpMethod.DELETE, "/admin/v1/models/{m}/drift/baseline", AdminHandler.of(request -> {
       String model = request.pathParam("m");
       Optional<DriftReport> report = drift.recapture(model);
@@ -102,7 +102,7 @@ public final class DriftWiring implements InferenceTap, ModelManager.StatusListe
   }
 
   /** Adds {@code GET /admin/v1/models/{m}/drift[?version=V]}. */
-  public void register(AdminRoutes routes) {
+  private void registerReport(AdminRoutes routes) {
     routes.add(HttpMethod.GET, "/admin/v1/models/{m}/drift", AdminHandler.of(request -> {
       String model = request.pathParam("m");
       String version = request.queryParam("version");

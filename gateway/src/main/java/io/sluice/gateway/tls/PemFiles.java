@@ -86,9 +86,10 @@ final class PemFiles {
       }
       throw new IllegalArgumentException(name + ": " + file + " cannot be read (" + EXPECTED_KEY + ")");
     }
-    if (text.contains("-----BEGIN " + ENCRYPTED + "-----")) {
+    // PKCS#8 encrypted, or OpenSSL's traditional format with a Proc-Type header (openssl genrsa -aes256)
+    if (text.contains("-----BEGIN " + ENCRYPTED + "-----") || text.contains("Proc-Type: 4,ENCRYPTED")) {
       throw new IllegalArgumentException(name + ": " + file + " holds an encrypted key (expected: an unencrypted "
-          + "key; decrypt it with: openssl pkcs8 -in " + file.getFileName() + " -out key.pem)");
+          + "key; decrypt it with: openssl pkey -in " + file.getFileName() + " -out key.pem)");
     }
     String algorithm = certificate.getPublicKey().getAlgorithm();
     try {

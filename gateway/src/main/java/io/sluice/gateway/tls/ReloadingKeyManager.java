@@ -25,7 +25,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * same files are tried again once they change again. For mutual TLS, the client CAs ({@link #clientTrust()}) are
  * reloaded the same way, in the same poll.
  *
- * <p>With a reload interval, a daemon thread compares the files' modification times and sizes every interval
+ * <p>With a reload interval, a daemon thread compares the files' stamps ({@link FileStamps}) every interval
  * ({@link #close()} stops it); without, the files are read once. Thread-safe: handshakes on any event loop read
  * the current identity while a reload replaces it. An alias names the identity it came from, so a handshake
  * that chose an alias before a reload still gets that identity's chain and key.

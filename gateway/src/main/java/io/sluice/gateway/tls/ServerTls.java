@@ -32,15 +32,11 @@ public final class ServerTls implements AutoCloseable {
   }
 
   /**
-   * The TLS of {@code options}, or plaintext when {@code options} is null.
+   * The TLS of {@code options}, or plaintext when {@code options} is null; {@code listener} (e.g. {@code HTTP})
+   * names the listener in the log lines of reloads.
    *
    * @throws IllegalArgumentException when the PEM files cannot be read (see {@link TlsContexts#forNetty})
    */
-  public static ServerTls of(TlsOptions options) {
-    return of(options, "TLS");
-  }
-
-  /** As {@link #of(TlsOptions)}, naming {@code listener} (e.g. {@code HTTP}) in the log lines of reloads. */
   public static ServerTls of(TlsOptions options, String listener) {
     if (options == null) {
       return PLAINTEXT;

@@ -5,17 +5,6 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
@@ -50,9 +39,8 @@ public final class TlsContexts {
   }
 
   /**
-   * The server context of an HTTP/1.1 listener presenting what {@code keys} holds at each handshake.
-   *
-   * @throws IllegalArgumentException when the client CA file does not hold certificates
+   * The server context of an HTTP/1.1 listener presenting what {@code keys} holds at each handshake, and checking
+   * client certificates against its client CAs when {@code options} asks for them.
    */
   public static SslContext forNetty(TlsOptions options, ReloadingKeyManager keys) {
     SslContextBuilder builder = SslContextBuilder.forServer(keys)

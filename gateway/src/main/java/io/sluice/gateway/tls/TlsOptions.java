@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * TLS settings of one listener, from PEM files. Checked here: the files exist and are readable; their contents are
- * parsed by {@link TlsContexts} (which reports what is wrong without echoing what the files hold).
+ * parsed by {@link ReloadingKeyManager} (which reports what is wrong without echoing what the files hold).
  *
  * @param certificateChain PEM file with the server certificate first, then any intermediate certificates
  * @param privateKey PEM file with the private key of the first certificate in {@code certificateChain}, unencrypted:

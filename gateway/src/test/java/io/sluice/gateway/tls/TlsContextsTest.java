@@ -152,9 +152,14 @@ class TlsContextsTest {
   void anEncryptedKeyIsNamedWithHowToDecryptIt() throws Exception {
     Path encrypted = Files.writeString(dir.resolve("encrypted-key.pem"),
         "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n");
-    assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, encrypted)))
-        .hasMessage("privateKey: " + encrypted + " holds an encrypted key (expected: an unencrypted key; decrypt "
-            + "it with: openssl pkcs8 -in encrypted-key.pem -out key.pem)");
+    Path traditional = Files.writeString(dir.resolve("encrypted-rsa-key.pem"), "-----BEGIN RSA PRIVATE KEY-----\n"
+        + "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\nMIIB\n"
+        + "-----END RSA PRIVATE KEY-----\n");
+    for (Path key : new Path[] {encrypted, traditional}) {
+      assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, key)))
+          .hasMessage("privateKey: " + key + " holds an encrypted key (expected: an unencrypted key; decrypt "
+              + "it with: openssl pkey -in " + key.getFileName() + " -out key.pem)");
+    }
   }
 
   /** The PKCS#1 or SEC1 key inside the PKCS#8 PEM file {@code pkcs8}, as OpenSSL's traditional format writes it. */

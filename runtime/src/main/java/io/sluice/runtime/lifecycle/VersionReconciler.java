@@ -85,7 +85,11 @@ final class VersionReconciler {
       } catch (ModelLoadException | RuntimeException e) {
         String reason = e instanceof ModelLoadException ? e.getMessage() : "version " + number
             + ": unexpected load failure";
-        LOG.log(System.Logger.Level.WARNING, "model {0} version {1} failed to load: {2}", name, number, reason);
+        if (e instanceof ModelLoadException) {
+          LOG.log(System.Logger.Level.WARNING, "model {0} version {1} failed to load: {2}", name, number, reason);
+        } else {
+          LOG.log(System.Logger.Level.WARNING, "model " + name + " version " + number + " failed to load", e);
+        }
         failed.put(number, reason);
         if (existing != null) {
           next.put(number, existing);
@@ -124,21 +128,32 @@ final class VersionReconciler {
     try {
       return loading.get(loadTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      loading.thenAccept(late -> {
-        if (late != null) {
-          late.close();
-        }
-      });
+      closeWhenLoaded(loading);
       throw new ModelLoadException("version " + number + " did not load within " + loadTimeoutMillis + " ms");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof ModelLoadException failed) {
+      // the load thread's own failure, as if the load had run here (reconcile reports unexpected ones)
+      Throwable cause = e.getCause();
+      if (cause instanceof ModelLoadException failed) {
         throw failed;
       }
-      throw new ModelLoadException("version " + number + ": unexpected load failure");
+      if (cause instanceof RuntimeException unexpected) {
+        throw unexpected;
+      }
+      throw (Error) cause;
     } catch (InterruptedException e) {
+      closeWhenLoaded(loading);
       Thread.currentThread().interrupt();
       throw new ModelLoadException("version " + number + ": loading interrupted");
     }
+  }
+
+  /** Closes what {@code loading} loads once it is done: nobody waits for it any more. */
+  private static void closeWhenLoaded(CompletableFuture<ModelVersion> loading) {
+    loading.thenAccept(late -> {
+      if (late != null) {
+        late.close();
+      }
+    });
   }
 
   /** The repository could not be read: keep serving what serves, report why. */

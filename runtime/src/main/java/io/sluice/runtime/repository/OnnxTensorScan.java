@@ -76,7 +76,8 @@ final class OnnxTensorScan {
       while ((tag = in.readTag()) != 0) {
         Kind child = isMessage(tag) ? child(kind, WireFormat.getTagFieldNumber(tag)) : null;
         if (child != null) {
-          nested(child, depth + 1);
+          // the depth counts graphs: a subgraph is three messages below its parent graph
+          nested(child, child == Kind.GRAPH ? depth + 1 : depth);
         } else if (!in.skipField(tag)) {
           break;
         }

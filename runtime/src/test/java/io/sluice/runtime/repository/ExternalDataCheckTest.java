@@ -55,6 +55,23 @@ class ExternalDataCheckTest {
   }
 
   @Test
+  void subgraphsAreSearchedThirtyTwoGraphsDeepAndDeeperModelsAreRefused() throws IOException {
+    // the model's graph is level 1; each NodeProto.attribute (5) -> AttributeProto.g (6) adds one level
+    assertRejected(withExtra(7, graphsDeep(31, escapingTensor("deep"))), "deep");
+    assertThatThrownBy(() -> ExternalDataCheck.check(write(withExtra(7, graphsDeep(32, new byte[0])))))
+        .isInstanceOf(ModelLoadException.class).hasMessage("the model nests subgraphs deeper than 32");
+  }
+
+  /** A GraphProto holding {@code levels} nested subgraphs, the innermost with {@code initializer}. */
+  private static byte[] graphsDeep(int levels, byte[] initializer) throws IOException {
+    byte[] graph = field(5, initializer);
+    for (int level = 0; level < levels; level++) {
+      graph = field(1, field(5, field(6, graph)));
+    }
+    return graph;
+  }
+
+  @Test
   void aFunctionNodeAttributePointingOutsideIsRejected() throws IOException {
     // ModelProto.functions (25) -> FunctionProto.node (7) -> NodeProto.attribute (5) -> AttributeProto.t (5)
     byte[] function = field(7, field(5, field(5, escapingTensor("function_tensor"))));
