@@ -141,16 +141,13 @@ final class HttpAdmission extends ChannelInboundHandlerAdapter {
     releaseCurrent();
   }
 
-  /** {@code POST} to a path ending in {@code /infer} (query ignored): allocation-free. */
+  /** {@code POST} to a path ending in {@code /infer} (query and fragment ignored, as routing does): allocation-free. */
   static boolean isInference(HttpRequest head) {
     if (!HttpMethod.POST.equals(head.method())) {
       return false;
     }
     String uri = head.uri();
-    int end = uri.indexOf('?');
-    if (end < 0) {
-      end = uri.length();
-    }
+    int end = HttpRoute.pathEnd(uri, 0);
     return end >= 6 && uri.regionMatches(end - 6, "/infer", 0, 6);
   }
 }

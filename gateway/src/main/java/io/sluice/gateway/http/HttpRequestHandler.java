@@ -256,11 +256,16 @@ final class HttpRequestHandler extends InOrderHttpConnection<HttpRequestHandler.
   private void refuse(ChannelHandlerContext ctx, Pending refused) {
     FullHttpRequest request = refused.request();
     if (request != null) {
-      HttpRoute route = HttpRoute.parse(request.uri());
-      if (route.kind() == HttpRoute.Kind.MODEL_INFER) {
-        dispatcher.reject(route.model(), Protocol.HTTP, refused.receivedNanos(), Outcome.UNAVAILABLE);
+      try {
+        HttpRoute route = HttpRoute.parse(request.uri());
+        if (route.kind() == HttpRoute.Kind.MODEL_INFER) {
+          dispatcher.reject(route.model(), Protocol.HTTP, refused.receivedNanos(), Outcome.UNAVAILABLE);
+        }
+      } catch (RuntimeException unparsable) {
+        // no model to charge the refusal to; it is still answered, and its admission released after
+      } finally {
+        request.release();
       }
-      request.release();
     }
     FullHttpResponse response = HttpResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
         refused.refusal());

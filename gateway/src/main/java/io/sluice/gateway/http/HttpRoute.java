@@ -53,6 +53,17 @@ record HttpRoute(HttpRoute.Kind kind, String model, String version) {
   /**
    * @throws InferenceException INVALID_ARGUMENT for malformed percent-encoding in a model or version segment
    */
+  /** Where the path of {@code uri} (searched from {@code from}) ends: at its query or fragment, or the end. */
+  static int pathEnd(String uri, int from) {
+    int end = uri.length();
+    int query = uri.indexOf('?', from);
+    if (query >= 0) {
+      end = query;
+    }
+    int fragment = uri.indexOf('#', from);
+    return fragment >= 0 && fragment < end ? fragment : end;
+  }
+
   static HttpRoute parse(String uri) {
     int start = 0;
     if (!uri.startsWith("/")) {
@@ -62,15 +73,7 @@ record HttpRoute(HttpRoute.Kind kind, String model, String version) {
         return NOT_FOUND;
       }
     }
-    int end = uri.length();
-    int query = uri.indexOf('?', start);
-    if (query >= 0) {
-      end = query;
-    }
-    int fragment = uri.indexOf('#', start);
-    if (fragment >= 0 && fragment < end) {
-      end = fragment;
-    }
+    int end = pathEnd(uri, start);
     String[] segments = new String[MAX_SEGMENTS];
     int count = 0;
     int from = start + 1;

@@ -130,6 +130,28 @@ class HttpAdmissionTest {
   }
 
   @Test
+  void aFragmentInTheRequestLineDoesNotSkipAdmission() throws Exception {
+    holdInFlight(100);
+    holdInFlight(100);
+
+    RawConnection refused = connect().send(head(BODY_BYTES, "").replace(INFER, INFER + "#anything")
+        + body(BODY_BYTES));
+    assertRefused(refused.read());
+  }
+
+  @Test
+  void aRefusedRequestWithAMalformedPathIsStillAnsweredAndReleased() throws Exception {
+    holdInFlight(BODY_BYTES);
+    String chunk = body(500);
+    RawConnection chunked = connect().send("POST /v2/models/%zz/infer HTTP/1.1\r\nHost: t\r\n"
+        + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+        + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n");
+    assertRefused(chunked.read());
+    assertThat(chunked.closedByServer()).isTrue();
+    // closeAndCheckNothingLeaks: its reservation is released
+  }
+
+  @Test
   void aChunkedBodyGrowingOverTheByteCapIsCutShort() throws Exception {
     holdInFlight(BODY_BYTES);
     String chunk = body(500);
