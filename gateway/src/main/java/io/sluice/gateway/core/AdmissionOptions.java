@@ -3,9 +3,9 @@ package io.sluice.gateway.core;
 /**
  * Server-wide admission of inference requests, shared by both front ends: a request is admitted only while the
  * inference requests in flight and the bytes of their bodies (HTTP) or messages (gRPC) stay within these caps;
- * otherwise it is refused at once (HTTP 503 with {@code Retry-After}, gRPC UNAVAILABLE) before its body is
- * buffered, so overload costs a rejection instead of memory. Health, metadata and statistics requests are never
- * refused by admission.
+ * otherwise it is refused at once (HTTP 503 with {@code Retry-After}, gRPC UNAVAILABLE): an HTTP body before it is
+ * buffered, a gRPC message (which grpc-java has already received) before it is converted, so overload costs a
+ * rejection instead of memory. Health, metadata and statistics requests are never refused by admission.
  *
  * @param maxRequestsInFlight inference requests admitted and not yet answered, across both protocols
  * @param maxBytesInFlight request bytes of those requests (declared body length or message size)

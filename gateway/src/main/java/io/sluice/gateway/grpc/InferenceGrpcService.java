@@ -218,16 +218,16 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
     long received = System.nanoTime();
     ServerCallStreamObserver<ModelInferResponse> call = (ServerCallStreamObserver<ModelInferResponse>) observer;
-    // The call's context is cancelled when the client cancels or the deadline passes, on grpc-java's
-    // non-serializing cancel executor, so even a run on this very thread (dispatchOrRunHere) is stopped;
-    // queued requests are dropped. isCancelled() is still polled before writing.
-    Cancellation cancellation = new Cancellation();
-    Context.current().addListener(cancelled -> cancellation.cancel(), Runnable::run);
     long bytes = admission.admit(request, received);
     if (bytes == GrpcAdmission.REFUSED) {
       call.onError(admission.refusalStatus());
       return;
     }
+    // The call's context is cancelled when the client cancels or the deadline passes, on grpc-java's
+    // non-serializing cancel executor, so even a run on this very thread (dispatchOrRunHere) is stopped;
+    // queued requests are dropped. isCancelled() is still polled before writing.
+    Cancellation cancellation = new Cancellation();
+    Context.current().addListener(cancelled -> cancellation.cancel(), Runnable::run);
     InferenceRequest inference;
     try {
       inference = InferRequestConverter.convert(request, received, ROUTING.get());

@@ -5,8 +5,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * A named tensor in the protocol's binary layout: little-endian, row-major elements in {@code data}, which
- * is a direct buffer (position 0, limit = byte length) so ONNX Runtime can use it without another copy.
+ * A named tensor in the protocol's binary layout: little-endian, row-major elements in {@code data} (position 0,
+ * limit = byte length). Decoded inputs are direct buffers, which ONNX Runtime uses without another copy; outputs
+ * that ONNX Runtime allocated are the heap copy its Java API makes.
  * {@link DataType#BYTES} tensors hold each element as a 4-byte little-endian length followed by its bytes.
  *
  * <p>Immutable by contract: whoever builds a tensor hands over its buffer and does not write to it again.
