@@ -56,7 +56,7 @@ class AdmissionAcrossProtocolsTest {
             .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         await().atMost(Duration.ofSeconds(5)).until(() -> server.metrics().registry()
-            .get("gateway.admission.requests.in.flight").gauge().value() == 1);
+            .get("sluice.admission.requests.in.flight").gauge().value() == 1);
 
         StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
             () -> grpc.modelInfer(request()));
@@ -71,7 +71,7 @@ class AdmissionAcrossProtocolsTest {
         assertThat(new String(in.readNBytes(12), StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 200");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
             assertThat(grpc.modelInfer(request()).getOutputsCount()).isEqualTo(1));
-        assertThat(server.metrics().registry().get("gateway.admission.refused").tag("cap", "requests").functionCounter()
+        assertThat(server.metrics().registry().get("sluice.admission.refused").tag("cap", "requests").functionCounter()
             .count()).isEqualTo(1);
       } finally {
         channel.shutdownNow();

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Rejects ONNX models whose tensors point at external data outside their version directory (absolute paths,
@@ -21,10 +23,16 @@ public final class ExternalDataCheck {
    */
   public static void check(Path modelFile) throws ModelLoadException {
     Path directory = modelFile.getParent();
+    // many tensors share one data file: its file system checks run once
+    Set<String> checked = new HashSet<>();
     boolean hasGraph;
     try (InputStream in = Files.newInputStream(modelFile)) {
-      hasGraph = OnnxTensorScan.scan(CodedInputStream.newInstance(in),
-          (name, location, external) -> checkTensor(name, location, directory));
+      hasGraph = OnnxTensorScan.scan(CodedInputStream.newInstance(in), (name, location, external) -> {
+        if (location == null || !checked.contains(location)) {
+          checkTensor(name, location, directory);
+          checked.add(location);
+        }
+      });
     } catch (IOException e) {
       throw new ModelLoadException("the model file is not a valid ONNX model");
     }

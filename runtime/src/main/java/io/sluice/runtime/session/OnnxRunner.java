@@ -217,6 +217,9 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   private void giveBack(Terminator terminator) {
     if (closed || !terminator.reset() || !terminators.offer(terminator)) {
       terminator.options.close();
+    } else if (closed && terminators.remove(terminator)) {
+      // close() drained the pool between the check and the offer
+      terminator.options.close();
     }
   }
 
