@@ -31,6 +31,7 @@ final class HttpAdmission extends ChannelInboundHandlerAdapter {
   static final long NONE = -1;
 
   private final Admission admission;
+  private final boolean overCapacity;
   // The request whose body is arriving: bytes it holds (NONE when not counted), whether it was refused, and
   // whether its chunks still have to be admitted one by one (no Content-Length).
   private long current = NONE;
@@ -38,8 +39,13 @@ final class HttpAdmission extends ChannelInboundHandlerAdapter {
   private boolean growing;
   private boolean discarding;
 
-  HttpAdmission(Admission admission) {
+  /**
+   * @param overCapacity the connection is over the connection cap: every request on it is cut short (answered
+   *     "too many connections" by the request handler), none is counted or buffered
+   */
+  HttpAdmission(Admission admission, boolean overCapacity) {
     this.admission = admission;
+    this.overCapacity = overCapacity;
   }
 
   @Override
@@ -78,7 +84,14 @@ final class HttpAdmission extends ChannelInboundHandlerAdapter {
     refused = false;
     growing = false;
     discarding = false;
-    if (!head.decoderResult().isSuccess() || !isInference(head)) {
+    if (!head.decoderResult().isSuccess()) {
+      return;
+    }
+    if (overCapacity) {
+      refused = true;
+      return;
+    }
+    if (!isInference(head)) {
       return;
     }
     long declared = HttpUtil.getContentLength(head, -1L);

@@ -175,7 +175,7 @@ public final class HttpFrontEnd implements AutoCloseable {
           .setUseRfc9112TransferEncoding(true);
       RequestDeadline deadline = new RequestDeadline(options.idleTimeoutSeconds(), TimeUnit.SECONDS);
       HttpBodyAggregator aggregator = new HttpBodyAggregator(options.maxBodyBytes());
-      HttpAdmission admitting = new HttpAdmission(admission);
+      HttpAdmission admitting = new HttpAdmission(admission, overCapacity);
       channel.pipeline().addLast(
           deadline,
           new IdleStateHandler(0, 0, options.idleTimeoutSeconds(), TimeUnit.SECONDS),

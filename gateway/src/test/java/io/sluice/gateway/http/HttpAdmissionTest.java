@@ -174,6 +174,12 @@ class HttpAdmissionTest {
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.json().path("error").asText()).contains("too many connections");
     assertThat(fifth.closedByServer()).isTrue();
+    // an inference on a connection over the cap is refused at its head: no body awaited, nothing admitted
+    RawConnection sixth = connect();
+    RawConnection.Response inference = sixth.send(head(BODY_BYTES, "")).read();
+    assertThat(inference.status()).isEqualTo(503);
+    assertThat(inference.json().path("error").asText()).contains("too many connections");
+    assertThat(admission.requestsInFlight()).isZero();
 
     four.get(0).close();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
