@@ -40,7 +40,8 @@ final class LimitFlags {
   long maxBytesInFlightMegabytes;
 
   @Option(names = "--retry-after-secs", paramLabel = "SECONDS", defaultValue = "" + AdmissionOptions.DEFAULT_RETRY_AFTER_SECONDS,
-      description = "Retry-After (and gRPC retry pushback) sent with overload refusals (default: ${DEFAULT-VALUE}).")
+      description = "Retry-After (and gRPC retry pushback) sent when the in-flight caps refuse a request; other "
+          + "503s (a full model queue, draining) say 1 s (default: ${DEFAULT-VALUE}).")
   int retryAfterSeconds;
 
   @Option(names = "--grpc-max-concurrent-streams", paramLabel = "N",

@@ -132,10 +132,13 @@ final class HttpResponses {
     });
   }
 
-  /** {@code {"error":"<message>"}} with the status {@link GatewayErrors} maps the failure's code to; 503 carries {@code Retry-After}. */
   /** The {@code Retry-After} of 503 answers other than admission refusals (which carry their own). */
   static final int RETRY_AFTER_SECONDS = 1;
 
+  /**
+   * {@code {"error":"<message>"}} with the status {@link GatewayErrors} maps the failure's code to; 503 carries
+   * {@code Retry-After}.
+   */
   static FullHttpResponse error(ByteBufAllocator alloc, Throwable failure) {
     InferenceException normalized = GatewayErrors.normalize(failure);
     HttpResponseStatus status = HttpResponseStatus.valueOf(GatewayErrors.httpStatus(normalized.code()));
