@@ -6,16 +6,13 @@ import io.sluice.canary.json.CanaryJson;
 import io.sluice.canary.policy.TrafficPolicy;
 import io.sluice.canary.rollout.Rollout;
 import io.sluice.runtime.exec.InferenceException;
+import io.sluice.runtime.repository.AtomicFiles;
 import io.sluice.runtime.repository.ModelName;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +34,6 @@ public final class PolicyStore {
   private static final int FORMAT = 1;
   private static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
   private static final String SUFFIX = ".json";
-  private static final String TEMP_SUFFIX = ".json.tmp";
 
   private final Path directory;
 
@@ -77,7 +73,7 @@ public final class PolicyStore {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if (name.endsWith(TEMP_SUFFIX)) {
+        if (AtomicFiles.isLeftover(file)) {
           deleteQuietly(file);
         } else if (name.endsWith(SUFFIX) && Files.isRegularFile(file)) {
           StoredModel model = read(file, name, warnings);
@@ -116,34 +112,12 @@ public final class PolicyStore {
     } else {
       node.set("rollout", CanaryJson.rolloutNode(null, model.rollout()));
     }
-    byte[] bytes = (CanaryJson.write(node) + "\n").getBytes(StandardCharsets.UTF_8);
-    Files.createDirectories(directory);
-    Path temp = directory.resolve("." + model.model() + TEMP_SUFFIX);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    } catch (IOException e) {
-      deleteQuietly(temp);
-      throw e;
-    }
-    try {
-      Files.move(temp, fileOf(model.model()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      deleteQuietly(temp);
-      throw e;
-    }
-    forceDirectory();
+    AtomicFiles.write(fileOf(model.model()), (CanaryJson.write(node) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** Removes the file of {@code model}, if any. */
   public synchronized void delete(String model) throws IOException {
-    if (Files.deleteIfExists(fileOf(model))) {
-      forceDirectory();
-    }
+    AtomicFiles.delete(fileOf(model));
   }
 
   private Path fileOf(String model) {
@@ -194,15 +168,6 @@ public final class PolicyStore {
 
   private static boolean consistent(TrafficPolicy policy, Rollout rollout) {
     return policy != null && policy.stable() == rollout.stable() && policy.hasCandidate(rollout.version());
-  }
-
-  private void forceDirectory() {
-    // makes the rename durable; not every platform can open a directory, which only weakens durability
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "cannot fsync the canary state directory: {0}", e.toString());
-    }
   }
 
   private static void deleteQuietly(Path file) {

@@ -3,19 +3,14 @@ package io.sluice.gateway.drift;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.runtime.repository.AtomicFiles;
 import io.sluice.runtime.session.TensorSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -152,37 +147,7 @@ public final class BaselineProfile {
    * directory, then a move), so a reader never sees half a baseline.
    */
   public void write(Path file) throws IOException {
-    writeAtomically(file, toBytes(null));
-  }
-
-  /**
-   * Writes {@code bytes} to {@code file} through a temporary file in the same directory (created when missing),
-   * forced to disk, then moved over {@code file} atomically where the file system allows: a reader sees the old
-   * content or the new, never a part.
-   */
-  static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path absolute = file.toAbsolutePath();
-    Path directory = absolute.getParent();
-    if (directory != null) {
-      Files.createDirectories(directory);
-    }
-    Path temporary = Files.createTempFile(directory, ".baseline", ".tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      try {
-        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException notAtomic) {
-        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    AtomicFiles.write(file, toBytes(null));
   }
 
   private void writeTo(OutputStream out, BaselineCapture capture) throws IOException {

@@ -1,6 +1,7 @@
 package io.sluice.gateway.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.runtime.repository.AtomicFiles;
 import io.sluice.runtime.repository.ModelName;
 import io.sluice.runtime.session.ModelSignature;
 import io.sluice.runtime.session.TensorSpec;
@@ -103,7 +104,7 @@ final class BaselineStore {
             + "or the server restarts, then captured again");
         return;
       }
-      BaselineProfile.writeAtomically(file, bytes);
+      AtomicFiles.write(file, bytes);
       LOG.log(System.Logger.Level.INFO, "model '" + model + "': drift baseline captured from version "
           + capture.version() + " (" + profile.samples() + " samples), saved to " + file);
     } catch (IOException | RuntimeException unwritable) {
@@ -122,7 +123,7 @@ final class BaselineStore {
     Path file = null;
     try {
       file = fileOf(model);
-      if (Files.deleteIfExists(file)) {
+      if (AtomicFiles.delete(file)) {
         LOG.log(System.Logger.Level.INFO, "model '" + model + "': saved drift baseline " + file + " deleted");
       }
     } catch (IOException | RuntimeException undeletable) {
