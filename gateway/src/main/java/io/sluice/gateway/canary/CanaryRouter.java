@@ -131,22 +131,24 @@ final class CanaryRouter implements VersionRouter {
       // unloaded since the snapshot: serve the default rather than fail the request
       return new Route(models.acquire(model, ""), RouteDecision.NO_VERSION);
     }
-    ModelVersion stable = stableInstead(model, picked, request, versions);
-    return stable == null ? new Route(picked, decision.shadowVersion()) : new Route(stable, decision.shadowVersion());
+    return new Route(picked, decision.shadowVersion(), true);
   }
 
   /**
    * When the split picked a candidate whose signature refuses {@code request} while the stable version accepts
    * it, the candidate is broken for this traffic, not the client: the stable version (acquired, returned) serves
-   * it, {@code picked} is released, and the refusal counts as the candidate's error, so its gates see it and
-   * roll it back. Null when {@code picked} takes the request (or is the stable version, or neither takes it).
+   * it and the refusal counts as the candidate's error, so its gates see it and roll it back. Null when the
+   * version was not picked by a split, is the stable version, or the stable one refuses the request too.
    */
-  private ModelVersion stableInstead(String model, ModelVersion picked, InferenceRequest request, Loaded versions) {
+  @Override
+  public Route afterRefusal(Route route, InferenceRequest request) {
+    String model = request.modelName();
     TrafficPolicy policy = router.policy(model);
-    // Only candidates are checked here (the stable version's own refusals reach the client as they are), and
+    Loaded versions = loaded.get(model);
+    // Only split candidates fall back (the stable version's own refusals reach the client as they are), and
     // only while the stable version is loaded to take over.
-    if (policy == null || policy.stable() == picked.version() || !versions.contains(policy.stable())
-        || accepts(picked, request)) {
+    if (!route.split() || policy == null || policy.stable() == route.version().version() || versions == null
+        || !versions.contains(policy.stable())) {
       return null;
     }
     ModelVersion stable;
@@ -159,9 +161,8 @@ final class CanaryRouter implements VersionRouter {
       stable.release();
       return null;
     }
-    picked.release();
-    signals.recordRefusal(model, picked.version());
-    return stable;
+    signals.recordRefusal(model, route.version().version());
+    return new Route(stable, route.shadowVersion(), false);
   }
 
   private static boolean accepts(ModelVersion version, InferenceRequest request) {

@@ -74,17 +74,26 @@ public final class InferenceDispatcher {
       call.finish(null, unresolved);
       return call;
     }
-    ModelVersion version = route.version();
-    InferenceCall call = new InferenceCall(served(version, protocol), request.receivedNanos(), dispatched);
     CompletableFuture<InferenceResponse> result;
     try {
-      result = mayRunHere ? version.submitOrRunHere(request) : version.submit(request);
+      result = submit(route.version(), request, mayRunHere);
     } catch (RuntimeException invalid) {
-      version.release();
-      version.statistics().recordFailure(System.nanoTime() - request.receivedNanos());
-      call.finish(null, invalid);
-      return call;
+      route.version().release();
+      VersionRouter.Route instead = isSignatureRefusal(invalid) ? router.afterRefusal(route, request) : null;
+      if (instead == null) {
+        return refused(route.version(), request, protocol, dispatched, invalid);
+      }
+      route = instead;
+      try {
+        result = submit(route.version(), request, mayRunHere);
+      } catch (RuntimeException alsoInvalid) {
+        route.version().release();
+        return refused(route.version(), request, protocol, dispatched, alsoInvalid);
+      }
     }
+    ModelVersion version = route.version();
+    VersionRouter.Route served = route;
+    InferenceCall call = new InferenceCall(served(version, protocol), request.receivedNanos(), dispatched);
     result.whenComplete((response, failure) -> {
       version.release();
       if (failure != null && refusedUnrun(failure)) {
@@ -92,10 +101,28 @@ public final class InferenceDispatcher {
       }
       call.finish(response, failure);
       if (failure == null) {
-        tap(route, request, response);
+        tap(served, request, response);
       }
     });
     return call;
+  }
+
+  private static CompletableFuture<InferenceResponse> submit(ModelVersion version, InferenceRequest request,
+      boolean mayRunHere) {
+    return mayRunHere ? version.submitOrRunHere(request) : version.submit(request);
+  }
+
+  /** A request {@code version} refused before queueing it (already released): counted there, answered. */
+  private InferenceCall refused(ModelVersion version, InferenceRequest request, Protocol protocol, long dispatched,
+      RuntimeException failure) {
+    version.statistics().recordFailure(System.nanoTime() - request.receivedNanos());
+    InferenceCall call = new InferenceCall(served(version, protocol), request.receivedNanos(), dispatched);
+    call.finish(null, failure);
+    return call;
+  }
+
+  private static boolean isSignatureRefusal(RuntimeException failure) {
+    return failure instanceof InferenceException inference && inference.code() == ErrorCode.INVALID_ARGUMENT;
   }
 
   private void tap(VersionRouter.Route route, InferenceRequest request, InferenceResponse response) {

@@ -16,14 +16,30 @@ public interface VersionRouter {
    *
    * @param version the acquired version that answers the client
    * @param shadowVersion a version to mirror the request to (its answer is only compared), or -1
+   * @param split whether a traffic split picked {@code version} (rather than the request naming it)
    */
-  record Route(ModelVersion version, long shadowVersion) {}
+  record Route(ModelVersion version, long shadowVersion, boolean split) {
+    /** A route the request or the default decided. */
+    public Route(ModelVersion version, long shadowVersion) {
+      this(version, shadowVersion, false);
+    }
+  }
 
   /**
    * @throws io.sluice.runtime.exec.InferenceException NOT_FOUND, INVALID_ARGUMENT or UNAVAILABLE when no
    *     version can serve the request
    */
   Route route(InferenceRequest request);
+
+  /**
+   * The route to take instead after {@code route}'s version refused {@code request} as not fitting its signature
+   * ({@code route}'s version is released by the caller), or null to answer the refusal. Called only on that
+   * failure, so accepted requests are validated once. The canary router sends a split candidate's refusals to
+   * the stable version when it accepts them, charging the refusal to the candidate.
+   */
+  default Route afterRefusal(Route route, InferenceRequest request) {
+    return null;
+  }
 
   /** Named version, else the highest loaded; never a shadow. */
   static VersionRouter direct(ModelManager models) {
