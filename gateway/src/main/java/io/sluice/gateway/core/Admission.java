@@ -48,7 +48,7 @@ public final class Admission {
       refusedByCount.increment();
       return false;
     }
-    if (!tryReserve(requestBytes)) {
+    if (!tryReserve(requestBytes, requestBytes)) {
       requests.decrementAndGet();
       return false;
     }
@@ -56,12 +56,12 @@ public final class Admission {
   }
 
   /**
-   * Adds {@code moreBytes} to an admitted request (a chunked body growing).
+   * Adds {@code moreBytes} to an admitted request that holds {@code heldBytes} (a chunked body growing).
    *
    * @return false when the byte cap refuses them; the request then still holds what it held before
    */
-  public boolean tryGrow(long moreBytes) {
-    return tryReserve(moreBytes);
+  public boolean tryGrow(long heldBytes, long moreBytes) {
+    return tryReserve(moreBytes, heldBytes + moreBytes);
   }
 
   /** Ends an admitted request that holds {@code requestBytes}. */
@@ -70,9 +70,10 @@ public final class Admission {
     requests.decrementAndGet();
   }
 
-  private boolean tryReserve(long more) {
+  /** Reserves {@code more} bytes for a request that then holds {@code requestTotal}; alone it always fits. */
+  private boolean tryReserve(long more, long requestTotal) {
     long after = bytes.addAndGet(more);
-    if (after > options.maxBytesInFlight() && after != more) {
+    if (after > options.maxBytesInFlight() && after != requestTotal) {
       bytes.addAndGet(-more);
       refusedByBytes.increment();
       return false;
@@ -80,7 +81,7 @@ public final class Admission {
     return true;
   }
 
-  /** The refusal a client is sent: UNAVAILABLE (HTTP 503 with {@code Retry-After}), naming the cap that hit. */
+  /** The refusal a client is sent, whichever cap refused: UNAVAILABLE (HTTP 503 with {@code Retry-After}). */
   public InferenceException refusal() {
     return refusal;
   }

@@ -65,7 +65,7 @@ final class HttpAdmission extends ChannelInboundHandlerAdapter {
       }
       if (growing && content.content().isReadable()) {
         int more = content.content().readableBytes();
-        if (!admission.tryGrow(more)) {
+        if (!admission.tryGrow(current, more)) {
           refused = true;
           growing = false;
           discarding = !(msg instanceof LastHttpContent);

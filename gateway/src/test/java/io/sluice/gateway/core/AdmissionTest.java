@@ -41,10 +41,20 @@ class AdmissionTest {
   void growingRequestsAreRefusedAtTheCapAndKeepWhatTheyHeld() {
     Admission admission = new Admission(new AdmissionOptions(10, 1000, 1));
     assertThat(admission.tryAdmit(0)).isTrue();
-    assertThat(admission.tryGrow(700)).isTrue();
+    assertThat(admission.tryGrow(0, 700)).isTrue();
     assertThat(admission.tryAdmit(200)).isTrue();
-    assertThat(admission.tryGrow(200)).isFalse();
+    assertThat(admission.tryGrow(700, 200)).isFalse();
     assertThat(admission.bytesInFlight()).isEqualTo(900);
+  }
+
+  @Test
+  void aGrowingRequestAloneIsAdmittedPastTheByteCapAsADeclaredOneIs() {
+    Admission admission = new Admission(new AdmissionOptions(10, 1000, 1));
+    assertThat(admission.tryAdmit(0)).isTrue();
+    assertThat(admission.tryGrow(0, 800)).isTrue();
+    assertThat(admission.tryGrow(800, 800)).isTrue();
+    assertThat(admission.bytesInFlight()).isEqualTo(1600);
+    assertThat(admission.tryAdmit(1)).isFalse();
   }
 
   @Test
