@@ -45,7 +45,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
   }
 
   /** One certificate chain and key, and the JDK key manager over them; aliases carry its generation. */
-  private record Identity(int generation, X509ExtendedKeyManager keys, String stamp, X509Certificate certificate) {
+  private record Identity(int generation, X509ExtendedKeyManager keys, X509Certificate certificate) {
     String alias(String inner) {
       return inner == null ? null : generation + ":" + inner;
     }
@@ -58,15 +58,15 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
   private final ScheduledExecutorService poller;
   private volatile Identity current;
   private volatile Identity previous;
-  // Stamp of files that were refused, so that they are not tried (and logged) again until they change.
-  private volatile String refusedStamp;
+  private final FileStamps stamps;
 
   private ReloadingKeyManager(String listener, Path certificateChain, Path privateKey, Path clientCa,
       long intervalSeconds) {
     this.listener = listener;
     this.certificateChain = certificateChain;
     this.privateKey = privateKey;
-    this.current = load(0, FileStamps.of(certificateChain, privateKey));
+    this.stamps = new FileStamps(certificateChain, privateKey);
+    this.current = load(0);
     this.clientTrust = clientCa == null ? null : new ReloadingTrustManager(listener, clientCa);
     if (intervalSeconds <= 0) {
       this.poller = null;
@@ -103,22 +103,22 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
    * also reloads the client CAs), and by tests.
    */
   public synchronized Reload reloadIfChanged() {
-    String stamp = FileStamps.of(certificateChain, privateKey);
-    if (stamp.equals(current.stamp()) || stamp.equals(refusedStamp)) {
+    String stamp = stamps.changed();
+    if (stamp == null) {
       return Reload.UNCHANGED;
     }
     Identity next;
     try {
-      next = load(current.generation() + 1, stamp);
+      next = load(current.generation() + 1);
     } catch (IllegalArgumentException refused) {
-      refusedStamp = stamp;
+      stamps.refused(stamp);
       LOG.log(System.Logger.Level.WARNING, listener + " listener: TLS certificate not reloaded: "
           + refused.getMessage() + "; still serving the previous one");
       return Reload.REFUSED;
     }
     previous = current;
     current = next;
-    refusedStamp = null;
+    stamps.inUse(stamp);
     X509Certificate first = next.certificate();
     LOG.log(System.Logger.Level.INFO, listener + " listener: TLS certificate reloaded from " + certificateChain
         + ": " + first.getSubjectX500Principal().getName() + ", valid until " + first.getNotAfter().toInstant());
@@ -144,7 +144,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     }
   }
 
-  private Identity load(int generation, String stamp) {
+  private Identity load(int generation) {
     X509Certificate[] chain = PemFiles.certificates("certificateChain", certificateChain);
     PrivateKey key = PemFiles.privateKeyOf(chain[0], "privateKey", privateKey);
     try {
@@ -155,7 +155,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
       factory.init(store, NO_PASSWORD);
       for (KeyManager manager : factory.getKeyManagers()) {
         if (manager instanceof X509ExtendedKeyManager keys) {
-          return new Identity(generation, keys, stamp, chain[0]);
+          return new Identity(generation, keys, chain[0]);
         }
       }
     } catch (IOException | GeneralSecurityException e) {

@@ -23,12 +23,12 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
   private static final System.Logger LOG = System.getLogger(ReloadingTrustManager.class.getName());
 
   /** The JDK trust manager over the CAs of one version of the file. */
-  private record Authorities(X509ExtendedTrustManager trust, String stamp, int count) {}
+  private record Authorities(X509ExtendedTrustManager trust, int count) {}
 
   private final String listener;
   private final Path clientCa;
+  private final FileStamps stamps;
   private volatile Authorities current;
-  private volatile String refusedStamp;
 
   /**
    * @throws IllegalArgumentException when {@code clientCa} holds no certificate
@@ -36,30 +36,31 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
   ReloadingTrustManager(String listener, Path clientCa) {
     this.listener = listener;
     this.clientCa = clientCa;
-    this.current = load(FileStamps.of(clientCa));
+    this.stamps = new FileStamps(clientCa);
+    this.current = load();
   }
 
   /** Reads the file again if it changed since the last look. */
   synchronized Reload reloadIfChanged() {
-    String stamp = FileStamps.of(clientCa);
-    if (stamp.equals(current.stamp()) || stamp.equals(refusedStamp)) {
+    String stamp = stamps.changed();
+    if (stamp == null) {
       return Reload.UNCHANGED;
     }
     try {
-      current = load(stamp);
+      current = load();
     } catch (IllegalArgumentException refused) {
-      refusedStamp = stamp;
+      stamps.refused(stamp);
       LOG.log(System.Logger.Level.WARNING, listener + " listener: client CAs not reloaded: " + refused.getMessage()
           + "; still accepting the previous ones");
       return Reload.REFUSED;
     }
-    refusedStamp = null;
+    stamps.inUse(stamp);
     LOG.log(System.Logger.Level.INFO, listener + " listener: client CAs reloaded from " + clientCa + " ("
         + current.count() + " certificates)");
     return Reload.RELOADED;
   }
 
-  private Authorities load(String stamp) {
+  private Authorities load() {
     X509Certificate[] authorities = PemFiles.certificates("clientCa", clientCa);
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -71,7 +72,7 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
       factory.init(store);
       for (TrustManager manager : factory.getTrustManagers()) {
         if (manager instanceof X509ExtendedTrustManager trust) {
-          return new Authorities(trust, stamp, authorities.length);
+          return new Authorities(trust, authorities.length);
         }
       }
     } catch (IOException | GeneralSecurityException e) {
