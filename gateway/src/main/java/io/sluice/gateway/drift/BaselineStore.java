@@ -8,6 +8,7 @@ import io.sluice.runtime.session.TensorSpec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,10 +40,27 @@ final class BaselineStore {
   private final Path directory;
 
   /**
-   * A store in {@code directory} ({@link DriftServiceOptions#baselineDirectory()}), created on the first save.
+   * A store in {@code directory} ({@link DriftServiceOptions#baselineDirectory()}), created on the first save;
+   * temporary files a crash left there during a save are removed.
    */
   BaselineStore(Path directory) {
     this.directory = directory.toAbsolutePath().normalize();
+    removeLeftovers();
+  }
+
+  private void removeLeftovers() {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        if (AtomicFiles.isLeftover(file)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "drift state directory " + directory + " not cleaned: " + e);
+    }
   }
 
   /**

@@ -303,4 +303,15 @@ class BaselineStoreTest {
     });
     assertThat(service.baseline("m")).isPresent();
   }
+
+  @Test
+  void aTemporaryFileACrashLeftDuringASaveIsRemovedAtStart() throws IOException {
+    Path leftover = savedFile().resolveSibling(".m.json.tmp");
+    Files.createDirectories(leftover.getParent());
+    Files.writeString(leftover, "{\"format\":");
+
+    service(stateDirectory());
+
+    assertThat(leftover).doesNotExist();
+  }
 }
