@@ -1,8 +1,9 @@
 package io.sluice.benchmarks.jmh;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.TextFormat;
+import io.sluice.benchmarks.load.client.Datatype;
+import io.sluice.benchmarks.load.client.HttpBodies;
+import io.sluice.benchmarks.load.client.Tensor;
 import io.sluice.proto.config.ModelConfig;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelManager;
@@ -10,7 +11,6 @@ import io.sluice.runtime.onnx.SampleRepository;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.RuntimeOptions;
 import io.sluice.runtime.session.VersionLoader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,7 +32,6 @@ final class Fixtures {
   /** The FP32 input every tabular request carries. */
   static final String INPUT = "features";
 
-  private static final JsonFactory JSON = new JsonFactory();
   /** Keeps model loading's INFO lines out of JMH's output; held so the setting is not collected. */
   private static final Logger SLUICE_LOG = quiet();
 
@@ -64,69 +64,19 @@ final class Fixtures {
 
   /** {@code {"inputs":[{"name":..,"shape":..,"datatype":"FP32","data":[..]}]}}, data flat as clients send it. */
   static byte[] jsonBody(String input, long[] shape, float[] values) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeArrayFieldStart("inputs");
-      writeInputHead(json, input, shape);
-      json.writeArrayFieldStart("data");
-      for (float value : values) {
-        json.writeNumber(value);
-      }
-      json.writeEndArray();
-      json.writeEndObject();
-      json.writeEndArray();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return HttpBodies.json(List.of(fp32(input, shape, values))).bytes();
   }
 
   /**
-   * A binary tensor extension body: a JSON header with {@code binary_data_size} (its length goes in
-   * {@code Inference-Header-Content-Length}) and binary outputs requested, then the raw tensor.
+   * A binary tensor extension body, as the load generator sends it: a JSON header with {@code binary_data_size}
+   * (its length goes in {@code Inference-Header-Content-Length}) and binary outputs requested, then the raw tensor.
    */
-  static BinaryBody binaryBody(String input, long[] shape, float[] values) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeArrayFieldStart("inputs");
-      writeInputHead(json, input, shape);
-      json.writeObjectFieldStart("parameters");
-      json.writeNumberField("binary_data_size", values.length * Float.BYTES);
-      json.writeEndObject();
-      json.writeEndObject();
-      json.writeEndArray();
-      json.writeObjectFieldStart("parameters");
-      json.writeBooleanField("binary_data_output", true);
-      json.writeEndObject();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    int headerLength = out.size();
-    out.writeBytes(littleEndian(values));
-    return new BinaryBody(out.toByteArray(), headerLength);
+  static HttpBodies.Body binaryBody(String input, long[] shape, float[] values) {
+    return HttpBodies.binary(List.of(fp32(input, shape, values)));
   }
 
-  /**
-   * A binary tensor extension body.
-   *
-   * @param bytes the whole body
-   * @param headerLength the length of its JSON part
-   */
-  record BinaryBody(byte[] bytes, int headerLength) {}
-
-  private static void writeInputHead(JsonGenerator json, String input, long[] shape) throws IOException {
-    json.writeStartObject();
-    json.writeStringField("name", input);
-    json.writeArrayFieldStart("shape");
-    for (long dim : shape) {
-      json.writeNumber(dim);
-    }
-    json.writeEndArray();
-    json.writeStringField("datatype", "FP32");
+  private static Tensor fp32(String input, long[] shape, float[] values) {
+    return new Tensor(input, Datatype.FP32, shape, littleEndian(values));
   }
 
   /** The sample repository ({@link SampleRepository}) written to a new temporary directory. */

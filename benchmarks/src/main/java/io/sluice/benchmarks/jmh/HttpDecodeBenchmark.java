@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.sluice.benchmarks.load.client.HttpBodies;
 import io.sluice.gateway.http.BenchmarkAccess;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.onnx.BenchmarkModels;
@@ -53,7 +54,7 @@ public class HttpDecodeBenchmark {
     jsonHeaders = new DefaultHttpHeaders()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
-    Fixtures.BinaryBody binary = Fixtures.binaryBody(Fixtures.INPUT, shape, values);
+    HttpBodies.Body binary = Fixtures.binaryBody(Fixtures.INPUT, shape, values);
     binaryBody = Unpooled.directBuffer(binary.bytes().length).writeBytes(binary.bytes());
     binaryHeaders = new DefaultHttpHeaders()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Encodes v2 HTTP inference request bodies. */
-final class HttpBodies {
+/** Encodes v2 HTTP inference request bodies (the load generator's, and the JMH suites' fixtures). */
+public final class HttpBodies {
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -18,12 +18,12 @@ final class HttpBodies {
    * @param bytes the whole body
    * @param headerLength the JSON header length for the binary extension, or -1 for a pure JSON body
    */
-  record Body(byte[] bytes, int headerLength) {}
+  public record Body(byte[] bytes, int headerLength) {}
 
   private HttpBodies() {}
 
   /** {@code {"inputs":[{"name","shape","datatype","data":[...]}]}}. */
-  static Body json(List<Tensor> inputs) {
+  public static Body json(List<Tensor> inputs) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -43,7 +43,7 @@ final class HttpBodies {
   }
 
   /** A JSON header with {@code binary_data_size} per input and binary outputs requested, then the raw tensors. */
-  static Body binary(List<Tensor> inputs) {
+  public static Body binary(List<Tensor> inputs) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
