@@ -28,8 +28,9 @@ public record ModelStatus(
     return state == ModelState.READY && !versions.isEmpty();
   }
 
-  /** The highest loaded version, or null. */
+  /** The highest loaded version, or null. On the request path: allocates nothing. */
   public ModelVersion latest() {
-    return versions.isEmpty() ? null : versions.lastEntry().getValue();
+    // lastEntry() of the unmodifiable view copies the entry; the key and a lookup do not
+    return versions.isEmpty() ? null : versions.get(versions.lastKey());
   }
 }
