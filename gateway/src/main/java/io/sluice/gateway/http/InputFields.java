@@ -1,7 +1,7 @@
 package io.sluice.gateway.http;
 
-import static io.sluice.gateway.http.InferRequestDecoder.requireArray;
-import static io.sluice.gateway.http.InferRequestDecoder.requireObject;
+import static io.sluice.gateway.http.InferRequestDecoder.once;
+import static io.sluice.gateway.http.InferRequestDecoder.repeated;
 import static io.sluice.runtime.exec.InferenceException.quoted;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,6 +21,13 @@ import java.util.Arrays;
  * it is kept as tokens and read once the object ends. Used by one decoding thread.
  */
 final class InputFields {
+  // the members of an input object, as bits of a set of members read
+  private static final int NAME = 1;
+  private static final int DATATYPE = 2;
+  private static final int SHAPE = 4;
+  private static final int PARAMETERS = 8;
+  private static final int DATA = 16;
+
   final int index;
   String name;
   DataType type;
@@ -43,26 +50,32 @@ final class InputFields {
   /** Reads the object whose START_OBJECT is the parser's current token. */
   static InputFields read(JsonParser json, int index, int jsonLength) throws IOException {
     InputFields input = new InputFields(index);
+    int seen = 0;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
       JsonToken token = json.nextToken();
       switch (field) {
         case "name":
+          seen = once(json, seen, NAME, field);
           if (token != JsonToken.VALUE_STRING) {
             throw InferenceException.invalid("input " + input.label() + ": 'name' must be a string");
           }
           input.name = json.getText();
           break;
         case "datatype":
+          seen = once(json, seen, DATATYPE, field);
           input.readDatatype(json, token);
           break;
         case "shape":
+          seen = once(json, seen, SHAPE, field);
           input.shape = input.readShape(json, token);
           break;
         case "parameters":
+          seen = once(json, seen, PARAMETERS, field);
           input.readParameters(json, token);
           break;
         case "data":
+          seen = once(json, seen, DATA, field);
           input.hasData = true;
           if (input.name != null && input.type != null && input.shape != null) {
             input.tensor = JsonTensorReader.read(json, input.name, input.type, input.shape, jsonLength);
@@ -94,7 +107,9 @@ final class InputFields {
   }
 
   private long[] readShape(JsonParser json, JsonToken token) throws IOException {
-    requireArray(token, "input " + label() + ": 'shape' must be an array of integers");
+    if (token != JsonToken.START_ARRAY) { // the message only when it is needed: no string per request
+      throw InferenceException.invalid("input " + label() + ": 'shape' must be an array of integers");
+    }
     long[] dims = new long[4];
     int rank = 0;
     while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
@@ -114,11 +129,16 @@ final class InputFields {
   }
 
   private void readParameters(JsonParser json, JsonToken token) throws IOException {
-    requireObject(token, "input " + label() + ": 'parameters' must be an object");
+    if (token != JsonToken.START_OBJECT) {
+      throw InferenceException.invalid("input " + label() + ": 'parameters' must be an object");
+    }
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String parameter = json.currentName();
       token = json.nextToken();
       if (parameter.equals("binary_data_size")) {
+        if (binarySize >= 0) {
+          throw repeated(json, parameter);
+        }
         if (token != JsonToken.VALUE_NUMBER_INT || json.getNumberType() != JsonParser.NumberType.INT
             || json.getIntValue() < 0) {
           throw InferenceException.invalid("input " + label() + ": binary_data_size must be an integer in [0, "

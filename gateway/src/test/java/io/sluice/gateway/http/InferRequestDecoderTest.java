@@ -229,7 +229,7 @@ class InferRequestDecoderTest {
     assertInvalid("{\"inputs\":[", "truncated JSON");
     assertInvalid("{\"inputs\":[}", "malformed JSON request body at line 1, column");
     assertInvalid("{\"inputs\":[]} {}", "unexpected content after");
-    assertInvalid("{\"inputs\":[],\"inputs\":[]}", "malformed JSON");
+    assertInvalid("{\"inputs\":[],\"inputs\":[]}", "'inputs' appears twice");
     assertInvalid("{\"id\":5}", "'id' must be a string");
     assertInvalid("{\"inputs\":{}}", "'inputs' must be an array");
     assertInvalid("{\"inputs\":[1]}", "'inputs' must be an array of objects");
@@ -244,6 +244,39 @@ class InferRequestDecoderTest {
     assertThatThrownBy(() -> decode(new DefaultHttpHeaders(), invalidUtf8))
         .isInstanceOfSatisfying(InferenceException.class,
             e -> assertThat(e.getMessage()).startsWith("malformed JSON request body"));
+  }
+
+  @Test
+  void aMemberTheDecoderReadsMayNotRepeatInItsObject() {
+    String input = "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]";
+    assertInvalid("{\"inputs\":[" + input + "}],\"inputs\":[" + input + "}]}", "'inputs' appears twice",
+        "line 1");
+    assertInvalid("{\"id\":\"a\",\"id\":\"b\",\"inputs\":[" + input + "}]}", "'id' appears twice");
+    assertInvalid("{\"inputs\":[" + input + ",\"name\":\"y\"}]}", "'name' appears twice");
+    assertInvalid("{\"inputs\":[" + input + ",\"shape\":[1]}]}", "'shape' appears twice");
+    assertInvalid("{\"inputs\":[" + input + ",\"data\":[2]}]}", "'data' appears twice");
+    assertInvalid("{\"inputs\":[" + input + ",\"datatype\":\"INT32\"}]}", "'datatype' appears twice");
+    assertInvalid("{\"parameters\":{\"timeout\":1,\"timeout\":2},\"inputs\":[" + input + "}]}",
+        "'timeout' appears twice");
+    assertInvalid("{\"inputs\":[" + input + "}],\"outputs\":[{\"name\":\"a\",\"name\":\"b\"}]}",
+        "'name' appears twice");
+    assertInvalid("{\"inputs\":[" + input + "}],\"outputs\":[{\"name\":\"a\",\"parameters\":"
+        + "{\"binary_data\":true,\"binary_data\":false}}]}", "'binary_data' appears twice");
+
+    // members the decoder skips unread (extensions it does not know) may repeat: nothing reads them
+    DecodedInferRequest decoded = decode("{\"sequence\":1,\"sequence\":2,\"inputs\":[" + input
+        + ",\"extra\":1,\"extra\":2}]}");
+    assertThat(decoded.request().inputs()).hasSize(1);
+  }
+
+  @Test
+  void aRepeatedBinaryDataSizeIsRefused() {
+    byte[] json = ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],"
+        + "\"parameters\":{\"binary_data_size\":4,\"binary_data_size\":4}}]}").getBytes(StandardCharsets.UTF_8);
+    HttpHeaders headers = new DefaultHttpHeaders().add(InferRequestDecoder.HEADER_LENGTH, json.length);
+    byte[] body = new byte[json.length + 4];
+    System.arraycopy(json, 0, body, 0, json.length);
+    assertBinaryInvalid(headers, body, "'binary_data_size' appears twice");
   }
 
   @Test
