@@ -245,8 +245,9 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
       long inferDone = System.nanoTime();
       List<Tensor> outputs = new ArrayList<>(outputNames.size());
       for (String name : outputNames) {
-        if (pinned.contains(name)) {
-          outputs.add(pinned.tensor(name));
+        Tensor pinnedOutput = pinned.tensor(name);
+        if (pinnedOutput != null) {
+          outputs.add(pinnedOutput);
           continue;
         }
         Optional<OnnxValue> value = result.get(name);
@@ -260,10 +261,14 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
     }
   }
 
+  /** The outputs ONNX Runtime allocates: those of {@code outputNames} not pinned (often none: no set then). */
   private static Set<String> unpinned(List<String> outputNames, PinnedOutputs pinned) {
-    Set<String> wanted = new LinkedHashSet<>(outputNames.size() * 2);
+    Set<String> wanted = Set.of();
     for (String name : outputNames) {
       if (!pinned.contains(name)) {
+        if (wanted.isEmpty()) {
+          wanted = new LinkedHashSet<>(outputNames.size() * 2);
+        }
         wanted.add(name);
       }
     }

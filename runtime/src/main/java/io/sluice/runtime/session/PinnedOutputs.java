@@ -24,15 +24,19 @@ import java.util.Map;
  */
 final class PinnedOutputs implements AutoCloseable {
   /** No output pinned. */
-  static final PinnedOutputs NONE = new PinnedOutputs(Map.of(), Map.of());
+  static final PinnedOutputs NONE = new PinnedOutputs(new Tensor[0], 0, Map.of());
 
   private static final long MAX_PINNED_BYTES = Integer.MAX_VALUE - 8;
 
-  private final Map<String, Tensor> tensors;
+  // the pinned outputs in [0, count): a few per model, so found by a scan rather than a second map per run
+  private final Tensor[] tensors;
+  private final int count;
+  /** The same outputs as ONNX Runtime values, by name: what {@code session.run} takes. */
   private final Map<String, OnnxTensor> values;
 
-  private PinnedOutputs(Map<String, Tensor> tensors, Map<String, OnnxTensor> values) {
+  private PinnedOutputs(Tensor[] tensors, int count, Map<String, OnnxTensor> values) {
     this.tensors = tensors;
+    this.count = count;
     this.values = values;
   }
 
@@ -65,8 +69,9 @@ final class PinnedOutputs implements AutoCloseable {
    */
   static PinnedOutputs allocate(OrtEnvironment environment, List<TensorSpec> pinnable, List<Tensor> inputs,
       List<String> names) throws OrtException {
-    long batch = !inputs.isEmpty() && inputs.get(0).shape().length > 0 ? inputs.get(0).shape()[0] : -1;
-    Map<String, Tensor> tensors = null;
+    long batch = !inputs.isEmpty() && inputs.get(0).rank() > 0 ? inputs.get(0).dim(0) : -1;
+    Tensor[] tensors = null;
+    int count = 0;
     Map<String, OnnxTensor> values = null;
     try {
       for (TensorSpec spec : pinnable) {
@@ -86,11 +91,11 @@ final class PinnedOutputs implements AutoCloseable {
         }
         Tensor tensor = Tensor.of(spec.name(), spec.type(), shape, Tensors.allocate((int) bytes));
         if (tensors == null) {
-          tensors = new HashMap<>(4);
+          tensors = new Tensor[pinnable.size()];
           values = new HashMap<>(4);
         }
-        tensors.put(spec.name(), tensor);
         values.put(spec.name(), OrtTensors.toOnnx(environment, tensor));
+        tensors[count++] = tensor;
       }
     } catch (OrtException | RuntimeException e) {
       if (values != null) {
@@ -98,7 +103,7 @@ final class PinnedOutputs implements AutoCloseable {
       }
       throw e;
     }
-    return tensors == null ? NONE : new PinnedOutputs(tensors, values);
+    return tensors == null ? NONE : new PinnedOutputs(tensors, count, values);
   }
 
   /** Bytes of a tensor of {@code shape}, or -1 when too large to pin. */
@@ -114,16 +119,21 @@ final class PinnedOutputs implements AutoCloseable {
   }
 
   boolean isEmpty() {
-    return tensors.isEmpty();
+    return count == 0;
   }
 
   boolean contains(String name) {
-    return tensors.containsKey(name);
+    return tensor(name) != null;
   }
 
-  /** The pinned output {@code name}, filled once the run returned. */
+  /** The pinned output {@code name} (filled once the run returned), or null when it is not pinned. */
   Tensor tensor(String name) {
-    return tensors.get(name);
+    for (int i = 0; i < count; i++) {
+      if (tensors[i].name().equals(name)) {
+        return tensors[i];
+      }
+    }
+    return null;
   }
 
   /** The ONNX Runtime values to pass to {@code run} as pinned outputs. */
