@@ -28,14 +28,15 @@ public final class OrtTensors {
    * buffer must stay untouched until then.
    */
   public static OnnxTensor toOnnx(OrtEnvironment environment, Tensor tensor) throws OrtException {
-    long[] shape = tensor.shape();
+    // the tensor's own shape and buffer, no copies per run: ONNX Runtime reads both and writes neither
+    long[] shape = tensor.sharedShape();
     if (tensor.type() == DataType.BYTES) {
       return OnnxTensor.createTensor(environment, Tensors.toStrings(tensor), shape);
     }
-    ByteBuffer data = tensor.data();
+    ByteBuffer data = tensor.sharedData();
     if (!data.isDirect() || data.order() != ByteOrder.nativeOrder()) {
       ByteBuffer direct = ByteBuffer.allocateDirect(data.remaining()).order(ByteOrder.nativeOrder());
-      direct.put(data).flip();
+      direct.put(data.duplicate()).flip(); // the shared buffer's position stays where it is
       data = direct;
     }
     return OnnxTensor.createTensor(environment, data, shape, javaType(tensor.name(), tensor.type()));

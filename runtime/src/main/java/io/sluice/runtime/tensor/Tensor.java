@@ -48,6 +48,19 @@ public final class Tensor {
     return shape.clone();
   }
 
+  /** The tensor's own shape array, for {@link OrtTensors}, which hands it to ONNX Runtime and never writes it. */
+  long[] sharedShape() {
+    return shape;
+  }
+
+  /**
+   * The tensor's own buffer (position 0, little-endian), for {@link OrtTensors}: ONNX Runtime reads a direct
+   * buffer in place without moving its position or limit.
+   */
+  ByteBuffer sharedData() {
+    return data;
+  }
+
   /** Rank of the tensor. */
   public int rank() {
     return shape.length;
