@@ -34,7 +34,7 @@ public final class ModelVersion implements AutoCloseable {
   private final Scheduler scheduler;
   private final VersionStatistics statistics;
   private final OrtSession session;
-  private final AutoCloseable runResources;
+  private final OnnxRunner runner;
   private final FileStamp fileStamp;
   private final String device;
   private final FileStamp configStamp;
@@ -46,9 +46,9 @@ public final class ModelVersion implements AutoCloseable {
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   ModelVersion(String modelName, long version, ModelSignature signature, ModelConfig config,
-      Scheduler scheduler, VersionStatistics statistics, OrtSession session, AutoCloseable runResources,
+      Scheduler scheduler, VersionStatistics statistics, OrtSession session, OnnxRunner runner,
       FileStamp fileStamp, FileStamp configStamp, String device) {
-    this.runResources = runResources;
+    this.runner = runner;
     this.device = device;
     this.fileStamp = fileStamp;
     this.configStamp = configStamp;
@@ -86,6 +86,11 @@ public final class ModelVersion implements AutoCloseable {
 
   public VersionStatistics statistics() {
     return statistics;
+  }
+
+  /** What runs this version's requests on its session (its scheduler's runner). */
+  OnnxRunner runner() {
+    return runner;
   }
 
   /** Where the session runs: {@code cpu}, {@code cuda:N}, or {@code cpu (CUDA fallback)}. */
@@ -210,8 +215,8 @@ public final class ModelVersion implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
-      runResources.close();
-    } catch (Exception e) {
+      runner.close();
+    } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: releasing run options failed: {2}", modelName,
           versionText, e.getMessage());
     }

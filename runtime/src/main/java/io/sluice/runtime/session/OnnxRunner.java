@@ -22,12 +22,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs validated inputs on an ONNX Runtime session: wraps the input buffers (no copy), calls {@code run} with
  * the outputs whose shapes are known preallocated ({@link PinnedOutputs}: ONNX Runtime writes them in place),
- * copies the others, and times the phases. As a {@link DirectScheduler.Runner} it serves one request per run
- * and records its statistics. Called on scheduler workers; the session is thread-safe.
+ * copies the others, and times the phases. A pinned run that fails is run again unpinned a bounded number of
+ * times per version, to find models whose outputs contradict their declared shapes ({@link #retryUnpinned}).
+ * As a {@link DirectScheduler.Runner} it serves one request per run and records its statistics; {@link #execute}
+ * records none (the warm-up runs through it). Called on scheduler workers; the session is thread-safe.
  *
  * <p>Stopping runs: a run whose {@link RunGuard} can stop it gets an {@link OrtSession.RunOptions} from a small
  * pool (one per concurrent run, reused, so no native object is created per request); the guard's stop action
@@ -37,6 +41,11 @@ import java.util.concurrent.ArrayBlockingQueue;
  */
 final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(OnnxRunner.class.getName());
+  /**
+   * Per version, how many failed pinned runs are run again unpinned and fail again (the request was at fault)
+   * before pinned failures go to the caller without a second run.
+   */
+  static final int INCONCLUSIVE_RETRIES = 3;
 
   private final OrtEnvironment environment;
   private final OrtSession session;
@@ -50,6 +59,11 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   private final List<TensorSpec> pinnable;
   // False when no output can be pinned, or for good once a model contradicted its declared output shapes.
   private volatile boolean pinning;
+  // Unpinned retries still allowed after failed pinned runs (retryUnpinned): each retry takes one.
+  private final AtomicInteger retriesLeft = new AtomicInteger(INCONCLUSIVE_RETRIES);
+  // Whether any run with pinned outputs succeeded: the declared shapes held at least once.
+  private volatile boolean pinnedRunSucceeded;
+  private final AtomicLong unpinnedRetries = new AtomicLong();
   private final ArrayBlockingQueue<Terminator> terminators;
   private volatile boolean closed;
 
@@ -128,19 +142,16 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
       }
       if (pinning) {
         try (PinnedOutputs pinned = PinnedOutputs.allocate(environment, pinnable, inputs, outputNames)) {
-          return run(feeds, outputNames, pinned, terminator, start, inputDone);
+          Execution execution = run(feeds, outputNames, pinned, terminator, start, inputDone);
+          if (!pinnedRunSucceeded) {
+            pinnedRunSucceeded = true;
+          }
+          return execution;
         } catch (OrtException e) {
           if (terminator != null && guard.stopped()) {
             throw e;
           }
-          // Run again with ONNX Runtime allocating the outputs; when that works, the model's outputs do not
-          // match their declared shapes, and this version stops preallocating. When it fails too, the request
-          // itself is at fault and the failure goes to the caller as before.
-          Execution unpinned = run(feeds, outputNames, PinnedOutputs.NONE, terminator, start, inputDone);
-          pinning = false;
-          LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: run with preallocated outputs failed ({2});"
-              + " outputs are copied from now on", modelName, version, e.getMessage());
-          return unpinned;
+          return retryUnpinned(feeds, outputNames, terminator, start, inputDone, e);
         }
       }
       return run(feeds, outputNames, PinnedOutputs.NONE, terminator, start, inputDone);
@@ -166,6 +177,73 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
         feed.close();
       }
     }
+  }
+
+  /**
+   * After a run with pinned outputs failed, runs the request again with ONNX Runtime allocating the outputs, while
+   * the retry budget lasts. A retry that works shows that the model's outputs contradict their declared shapes:
+   * this version stops pinning for good. A retry that fails too was inconclusive (the request was at fault, as
+   * it would have been without pinning). Every retry takes one unit of the budget, and one that works ends
+   * pinning, so the budget runs out only on inconclusive retries (or retries stopped because their callers
+   * left); once it is spent, pinned failures go to the caller without a second run, so a client cannot make
+   * every failing request cost two runs.
+   *
+   * <p>Why this cannot fail a good request of a correct model: when a model's outputs match their declared
+   * shapes, a pinned run fails exactly when an unpinned one would, so skipping the retry changes no answer.
+   * For a model that does contradict its shapes, the budget can only run out on requests that failed both ways;
+   * if none of its pinned runs has succeeded by then (the declared shapes never held), pinning stops then, so
+   * requests spending the budget first cannot leave such a model failing every later good request. What stays
+   * possible is a model that holds its declared shapes on some requests and breaks them on others, after the
+   * budget was spent: those requests fail, as its declaration says they should not exist.
+   *
+   * @param pinnedFailure the pinned run's failure, thrown as the request's when the budget is spent
+   */
+  private Execution retryUnpinned(Map<String, OnnxTensor> feeds, List<String> outputNames, Terminator terminator,
+      long start, long inputDone, OrtException pinnedFailure) throws OrtException {
+    int left = takeRetry();
+    if (left < 0) {
+      // a retry that ended without a verdict (stopped, or failing outside ONNX Runtime) may have spent the last unit
+      stopPinningIfItNeverWorked();
+      throw pinnedFailure;
+    }
+    unpinnedRetries.incrementAndGet();
+    Execution unpinned;
+    try {
+      unpinned = run(feeds, outputNames, PinnedOutputs.NONE, terminator, start, inputDone);
+    } catch (OrtException e) {
+      if (left == 0) {
+        stopPinningIfItNeverWorked();
+      }
+      throw e;
+    }
+    pinning = false;
+    LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: run with preallocated outputs failed ({2});"
+        + " outputs are copied from now on", modelName, version, pinnedFailure.getMessage());
+    return unpinned;
+  }
+
+  /**
+   * Once the retry budget is spent: a version none of whose pinned runs ever succeeded stops pinning, since its
+   * declared shapes may be what fails (copying outputs costs speed, never answers).
+   */
+  private void stopPinningIfItNeverWorked() {
+    if (!pinnedRunSucceeded && pinning) {
+      pinning = false;
+      LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: runs with preallocated outputs failed {2} times"
+          + " and never succeeded; outputs are copied from now on", modelName, version, INCONCLUSIVE_RETRIES);
+    }
+  }
+
+  /** Takes one unit of the retry budget: the units left after it, or -1 when none was left. */
+  private int takeRetry() {
+    int left = retriesLeft.get();
+    while (left > 0) {
+      if (retriesLeft.compareAndSet(left, left - 1)) {
+        return left - 1;
+      }
+      left = retriesLeft.get();
+    }
+    return -1;
   }
 
   /** One {@code session.run}: pinned outputs are written in place, the others copied out of ONNX Runtime. */
@@ -207,6 +285,11 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   /** Whether runs still preallocate the outputs whose shapes are known (false after a model contradicted them). */
   boolean pinsOutputs() {
     return pinning;
+  }
+
+  /** How many requests were run a second time without pinned outputs after a pinned run failed. */
+  long unpinnedRetries() {
+    return unpinnedRetries.get();
   }
 
   private Terminator borrow() throws OrtException {

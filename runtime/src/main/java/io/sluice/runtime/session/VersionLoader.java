@@ -70,12 +70,12 @@ public final class VersionLoader {
       ModelSignature signature = SignatureResolver.resolve(session, config);
       ModelConfig effective = SignatureResolver.effectiveConfig(source.name(), config, signature);
       String versionText = Long.toString(version);
-      // Warm-up runs are not counted in the version's statistics.
-      Warmup.run(source.name(), config, signature,
-          new OnnxRunner(environment, session, source.name(), versionText, signature, new VersionStatistics(), 1));
       VersionStatistics statistics = new VersionStatistics();
       OnnxRunner runner = new OnnxRunner(environment, session, source.name(), versionText, signature, statistics,
           concurrency(effective));
+      // The runner that will serve warms up, so what the warm-up finds (outputs that contradict their declared
+      // shapes) holds for real requests; its runs are not counted in the version's statistics.
+      Warmup.run(source.name(), config, signature, runner);
       Scheduler scheduler = scheduler(source.name(), versionText, effective, signature, runner, statistics);
       return new ModelVersion(source.name(), version, signature, effective, scheduler, statistics, session,
           runner, before, source.configStamp(), device[0]);

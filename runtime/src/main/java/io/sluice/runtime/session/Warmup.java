@@ -2,8 +2,8 @@ package io.sluice.runtime.session;
 
 import io.sluice.proto.config.ModelConfig;
 import io.sluice.proto.config.ModelWarmup;
-import io.sluice.runtime.exec.DirectScheduler;
-import io.sluice.runtime.exec.InferenceRequest;
+import io.sluice.runtime.exec.ModelExecutor;
+import io.sluice.runtime.exec.RunGuard;
 import io.sluice.runtime.repository.ModelLoadException;
 import io.sluice.runtime.tensor.DataType;
 import io.sluice.runtime.tensor.Tensor;
@@ -20,6 +20,10 @@ import java.util.SplittableRandom;
  * initialization. With {@code model_warmup} in the config, each entry runs {@code count} times and a failure
  * fails the load (as in Triton). Without it, one request of zeros at batch 1 runs and a failure is only
  * logged (some models reject zeros).
+ *
+ * <p>The warm-up runs on the executor that will serve the version, so what its runs find out stays: a model whose
+ * outputs contradict their declared shapes stops pinning outputs here ({@link OnnxRunner}), not on its first
+ * real request. {@link ModelExecutor#execute} records no statistics, so warm-up runs are not counted.
  */
 final class Warmup {
   private static final System.Logger LOG = System.getLogger(Warmup.class.getName());
@@ -27,15 +31,15 @@ final class Warmup {
 
   private Warmup() {}
 
-  static void run(String modelName, ModelConfig config, ModelSignature signature, DirectScheduler.Runner runner)
+  static void run(String modelName, ModelConfig config, ModelSignature signature, ModelExecutor executor)
       throws ModelLoadException {
     if (config != null && config.getModelWarmupCount() > 0) {
       for (ModelWarmup warmup : config.getModelWarmupList()) {
-        InferenceRequest request = configured(modelName, warmup, signature);
+        List<Tensor> inputs = configured(warmup, signature);
         int count = Math.max(1, warmup.getCount());
         for (int i = 0; i < count; i++) {
           try {
-            runner.run(request, System.nanoTime());
+            executor.execute(inputs, executor.outputNames(), RunGuard.NONE);
           } catch (RuntimeException e) {
             throw new ModelLoadException("warmup '" + warmup.getName() + "' failed: " + e.getMessage());
           }
@@ -44,14 +48,14 @@ final class Warmup {
       return;
     }
     try {
-      runner.run(zeros(modelName, signature), System.nanoTime());
+      executor.execute(zeros(signature), executor.outputNames(), RunGuard.NONE);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.INFO, "model {0}: default warm-up with zeros failed ({1}); continuing",
           modelName, e.getMessage());
     }
   }
 
-  private static InferenceRequest zeros(String modelName, ModelSignature signature) {
+  private static List<Tensor> zeros(ModelSignature signature) {
     List<Tensor> inputs = new ArrayList<>();
     for (TensorSpec spec : signature.inputs()) {
       long[] shape = spec.shape();
@@ -60,10 +64,10 @@ final class Warmup {
       }
       inputs.add(filled(spec.name(), spec.type(), shape, false));
     }
-    return new InferenceRequest(modelName, "", "warmup", inputs, List.of(), System.nanoTime());
+    return inputs;
   }
 
-  private static InferenceRequest configured(String modelName, ModelWarmup warmup, ModelSignature signature)
+  private static List<Tensor> configured(ModelWarmup warmup, ModelSignature signature)
       throws ModelLoadException {
     List<Tensor> inputs = new ArrayList<>();
     for (Map.Entry<String, ModelWarmup.Input> entry : warmup.getInputsMap().entrySet()) {
@@ -96,7 +100,7 @@ final class Warmup {
       boolean random = input.getInputDataTypeCase() == ModelWarmup.Input.InputDataTypeCase.RANDOM_DATA;
       inputs.add(filled(entry.getKey(), type, shape, random));
     }
-    return new InferenceRequest(modelName, "", "warmup", inputs, List.of(), System.nanoTime());
+    return inputs;
   }
 
   private static Tensor filled(String name, DataType type, long[] shape, boolean random) {

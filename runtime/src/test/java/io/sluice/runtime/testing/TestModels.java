@@ -121,6 +121,34 @@ public final class TestModels {
   }
 
   /**
+   * {@code y = Identity(x)} with {@code x} FP32 {@code [3]} but {@code y} declared {@code [2]}: a model whose
+   * output contradicts its declared shape on every run. ONNX Runtime notices while loading and reports {@code y}
+   * as {@code [-1]}, so the server meets the contradiction where a {@code config.pbtxt} narrows {@code y} to
+   * {@code [2]} (or a test's signature declares it): then only runs with preallocated outputs fail.
+   */
+  public static byte[] contradictsDeclaredShape() {
+    return OnnxModelBuilder.graph("contradicts_declared_shape")
+        .input("x", TensorProto.DataType.FLOAT, 3)
+        .node("Identity", List.of("x"), List.of("y"))
+        .output("y", TensorProto.DataType.FLOAT, 2)
+        .toByteArray();
+  }
+
+  /**
+   * {@code y = Gather(table, index)}: the FP32 table {@code {10, 20, 30, 40}} is an initializer, {@code index}
+   * INT64 {@code [1]}, {@code y} FP32 {@code [1]}. A model that fails in ONNX Runtime on some inputs that pass
+   * validation: an index outside {@code [-4, 3]} fails the run (the request's fault, not the model's).
+   */
+  public static byte[] tableLookup() {
+    return OnnxModelBuilder.graph("table_lookup")
+        .input("index", TensorProto.DataType.INT64, 1)
+        .initializer(OnnxModelBuilder.floatTensor("table", new long[] {4}, 10f, 20f, 30f, 40f))
+        .node("Gather", List.of("table", "index"), List.of("y"))
+        .output("y", TensorProto.DataType.FLOAT, 1)
+        .toByteArray();
+  }
+
+  /**
    * {@code y = x + w} where the FP32 initializer {@code w} of shape {@code [1]} is stored as external data at
    * {@code location} (relative to the model file), for the external-data path checks.
    */
