@@ -12,7 +12,8 @@ import java.util.Set;
  *     when false, once the startup loads have finished whatever their outcome
  * @param drainTimeoutMillis how long a retired version may take to finish its in-flight requests
  * @param loadTimeoutMillis how long loading (and warming) one version may take before that version is reported
- *     UNAVAILABLE and the model manager moves on; a load that finishes later is discarded
+ *     UNAVAILABLE and the model manager moves on; a load that finishes later is discarded, and until it ends
+ *     that version (same files) is not loaded again
  */
 public record LifecycleOptions(ControlMode mode, Set<String> startupModels, long pollIntervalMillis,
     boolean strictReadiness, long drainTimeoutMillis, long loadTimeoutMillis) {

@@ -13,8 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,9 +38,20 @@ final class VersionReconciler {
     ModelVersion load(ModelSource source, long version) throws ModelLoadException;
   }
 
+  /**
+   * How many loads that exceeded the load timeout may still be running before further loads fail at once: their
+   * threads cannot be stopped, so without a bound models whose loads hang would pile up threads.
+   */
+  static final int MAX_HUNG_LOADS = 4;
+
+  /** What one load reads: a load of the same key while an earlier one runs would do the same work again. */
+  private record LoadKey(String model, long version, FileStamp modelFile, FileStamp configFile) {}
+
   private final ModelRepository repository;
   private final Loader loader;
   private final long loadTimeoutMillis;
+  // Loads that exceeded the load timeout and still run; each leaves when its load ends.
+  private final Set<LoadKey> hung = ConcurrentHashMap.newKeySet();
 
   VersionReconciler(ModelRepository repository, VersionLoader loader, long loadTimeoutMillis) {
     this(repository, (Loader) loader::load, loadTimeoutMillis);
@@ -113,8 +126,26 @@ final class VersionReconciler {
    * Loads {@code number} on a load thread and waits up to the load timeout. A load that does not finish in time
    * fails this version (ONNX Runtime's session creation cannot be interrupted): its thread is left to finish,
    * and what it loads then is closed, never published.
+   *
+   * <p>While such a hung load of the same files runs, the version fails at once instead of starting another
+   * thread that would hang the same way; once it ends, the next reconcile loads again. While
+   * {@link #MAX_HUNG_LOADS} hung loads of any versions run, every load fails at once. Models reconcile
+   * concurrently (one per control thread), so loads that passed this check together can each still hang: the
+   * bound is exceeded by at most the number of loads in progress at once.
    */
   private ModelVersion loadWithin(ModelSource source, long number) throws ModelLoadException {
+    LoadKey key = new LoadKey(source.name(), number, FileStamp.of(source.versionFiles().get(number)),
+        source.configStamp());
+    if (hung.contains(key)) {
+      throw new ModelLoadException("version " + number + ": an earlier load is still running (it exceeded the"
+          + " load timeout of " + loadTimeoutMillis + " ms)");
+    }
+    int stuck = hung.size();
+    if (stuck >= MAX_HUNG_LOADS) {
+      throw new ModelLoadException("version " + number + ": not loaded while " + stuck + " earlier loads that"
+          + " exceeded the load timeout of " + loadTimeoutMillis + " ms are still running (at most "
+          + MAX_HUNG_LOADS + " may hang at once)");
+    }
     CompletableFuture<ModelVersion> loading = new CompletableFuture<>();
     Thread thread = new Thread(() -> {
       try {
@@ -128,7 +159,9 @@ final class VersionReconciler {
     try {
       return loading.get(loadTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      closeWhenLoaded(loading);
+      hung.add(key);
+      // added before the callback: a load that ended meanwhile runs it at once and leaves the set again
+      closeWhenLoaded(loading, () -> hung.remove(key));
       throw new ModelLoadException("version " + number + " did not load within " + loadTimeoutMillis + " ms");
     } catch (ExecutionException e) {
       // the load thread's own failure, as if the load had run here (reconcile reports unexpected ones)
@@ -141,15 +174,19 @@ final class VersionReconciler {
       }
       throw (Error) cause;
     } catch (InterruptedException e) {
-      closeWhenLoaded(loading);
+      closeWhenLoaded(loading, () -> { });
       Thread.currentThread().interrupt();
       throw new ModelLoadException("version " + number + ": loading interrupted");
     }
   }
 
-  /** Closes what {@code loading} loads once it is done: nobody waits for it any more. */
-  private static void closeWhenLoaded(CompletableFuture<ModelVersion> loading) {
-    loading.thenAccept(late -> {
+  /**
+   * Closes what {@code loading} loads once it is done, after running {@code ended} (however the load ended):
+   * nobody waits for it any more.
+   */
+  private static void closeWhenLoaded(CompletableFuture<ModelVersion> loading, Runnable ended) {
+    loading.whenComplete((late, failure) -> {
+      ended.run();
       if (late != null) {
         late.close();
       }
