@@ -59,7 +59,7 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   private final List<TensorSpec> pinnable;
   // False when no output can be pinned, or for good once a model contradicted its declared output shapes.
   private volatile boolean pinning;
-  // Unpinned retries still allowed after failed pinned runs (retryUnpinned); only failed retries spend it.
+  // Unpinned retries still allowed after failed pinned runs (retryUnpinned): each retry takes one.
   private final AtomicInteger retriesLeft = new AtomicInteger(INCONCLUSIVE_RETRIES);
   // Whether any run with pinned outputs succeeded: the declared shapes held at least once.
   private volatile boolean pinnedRunSucceeded;
@@ -151,7 +151,7 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
           if (terminator != null && guard.stopped()) {
             throw e;
           }
-          return retryUnpinned(feeds, outputNames, terminator, guard, start, inputDone, e);
+          return retryUnpinned(feeds, outputNames, terminator, start, inputDone, e);
         }
       }
       return run(feeds, outputNames, PinnedOutputs.NONE, terminator, start, inputDone);
@@ -199,9 +199,11 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
    * @param pinnedFailure the pinned run's failure, thrown as the request's when the budget is spent
    */
   private Execution retryUnpinned(Map<String, OnnxTensor> feeds, List<String> outputNames, Terminator terminator,
-      RunGuard guard, long start, long inputDone, OrtException pinnedFailure) throws OrtException {
+      long start, long inputDone, OrtException pinnedFailure) throws OrtException {
     int left = takeRetry();
     if (left < 0) {
+      // a retry that ended without a verdict (stopped, or failing outside ONNX Runtime) may have spent the last unit
+      stopPinningIfItNeverWorked();
       throw pinnedFailure;
     }
     unpinnedRetries.incrementAndGet();
@@ -209,10 +211,8 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
     try {
       unpinned = run(feeds, outputNames, PinnedOutputs.NONE, terminator, start, inputDone);
     } catch (OrtException e) {
-      if (left == 0 && !pinnedRunSucceeded && !(terminator != null && guard.stopped())) {
-        pinning = false;
-        LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: {2} runs with preallocated outputs failed"
-            + " and none succeeded; outputs are copied from now on", modelName, version, INCONCLUSIVE_RETRIES);
+      if (left == 0) {
+        stopPinningIfItNeverWorked();
       }
       throw e;
     }
@@ -220,6 +220,18 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
     LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: run with preallocated outputs failed ({2});"
         + " outputs are copied from now on", modelName, version, pinnedFailure.getMessage());
     return unpinned;
+  }
+
+  /**
+   * Once the retry budget is spent: a version none of whose pinned runs ever succeeded stops pinning, since its
+   * declared shapes may be what fails (copying outputs costs speed, never answers).
+   */
+  private void stopPinningIfItNeverWorked() {
+    if (!pinnedRunSucceeded && pinning) {
+      pinning = false;
+      LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: runs with preallocated outputs failed {2} times"
+          + " and never succeeded; outputs are copied from now on", modelName, version, INCONCLUSIVE_RETRIES);
+    }
   }
 
   /** Takes one unit of the retry budget: the units left after it, or -1 when none was left. */

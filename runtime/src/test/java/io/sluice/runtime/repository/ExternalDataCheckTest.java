@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import io.sluice.proto.onnx.AttributeProto;
+import io.sluice.proto.onnx.FunctionProto;
+import io.sluice.proto.onnx.GraphProto;
+import io.sluice.proto.onnx.ModelProto;
+import io.sluice.proto.onnx.NodeProto;
+import io.sluice.proto.onnx.SparseTensorProto;
+import io.sluice.proto.onnx.StringStringEntryProto;
+import io.sluice.proto.onnx.TensorProto;
 import io.sluice.runtime.onnx.SampleRepository;
 import io.sluice.runtime.testing.TestModels;
 import java.io.ByteArrayOutputStream;
@@ -15,10 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * External data references are found wherever ONNX allows tensors, not only in initializers: a model's bytes
- * get an extra graph (protobuf merges repeated occurrences of a message field, as ONNX Runtime would) holding a
- * sparse initializer, or a node attribute's tensor, or a function's node attribute, each pointing outside the
- * version directory.
+ * External data references are found wherever ONNX allows tensors, not only in initializers: a model gets an
+ * extra graph or function (appended as one more serialized ModelProto: protobuf merges the occurrences, as
+ * ONNX Runtime would) holding a sparse initializer, a node attribute's tensor, a subgraph, or a function's node
+ * attribute, each pointing outside the version directory. The models are built with the generated ONNX
+ * messages ({@code proto/src/main/proto/onnx_model.proto}), so the scan's field numbers are checked against
+ * the schema's, not against themselves.
  */
 class ExternalDataCheckTest {
   @TempDir
@@ -34,58 +45,90 @@ class ExternalDataCheckTest {
   }
 
   @Test
-  void aSparseInitializerPointingOutsideIsRejected() throws IOException {
-    // GraphProto.sparse_initializer (15) -> SparseTensorProto.values (1) -> TensorProto
-    byte[] graph = field(15, field(1, escapingTensor("sparse_values")));
-    assertRejected(withExtra(7, graph), "sparse_values");
+  void anInitializerPointingOutsideIsRejected() throws IOException {
+    assertRejected(withExtra(graph(GraphProto.newBuilder().addInitializer(escapingTensor("weights")))),
+        "weights");
   }
 
   @Test
-  void aNodeAttributeTensorPointingOutsideIsRejected() throws IOException {
-    // GraphProto.node (1) -> NodeProto.attribute (5) -> AttributeProto.tensors (10) -> TensorProto
-    byte[] graph = field(1, field(5, field(10, escapingTensor("attribute_tensor"))));
-    assertRejected(withExtra(7, graph), "attribute_tensor");
+  void aTensorThatOnlySaysItsDataIsExternalIsRejected() throws IOException {
+    TensorProto noLocation = TensorProto.newBuilder().setName("nowhere")
+        .setDataLocation(TensorProto.DataLocation.EXTERNAL).build();
+    assertThatThrownBy(() -> ExternalDataCheck.check(
+        write(withExtra(graph(GraphProto.newBuilder().addInitializer(noLocation))))))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessage("tensor 'nowhere' has external data without a location");
+  }
+
+  @Test
+  void sparseInitializersPointingOutsideAreRejected() throws IOException {
+    assertRejected(withExtra(graph(GraphProto.newBuilder().addSparseInitializer(
+        SparseTensorProto.newBuilder().setValues(escapingTensor("sparse_values"))))), "sparse_values");
+    assertRejected(withExtra(graph(GraphProto.newBuilder().addSparseInitializer(
+        SparseTensorProto.newBuilder().setIndices(escapingTensor("sparse_indices"))))), "sparse_indices");
+  }
+
+  @Test
+  void nodeAttributeTensorsPointingOutsideAreRejected() throws IOException {
+    assertRejected(withExtra(graph(node(AttributeProto.newBuilder().setT(escapingTensor("attribute_tensor"))))),
+        "attribute_tensor");
+    assertRejected(withExtra(graph(node(AttributeProto.newBuilder().addTensors(escapingTensor("listed"))))),
+        "listed");
+    assertRejected(withExtra(graph(node(AttributeProto.newBuilder().setSparseTensor(
+        SparseTensorProto.newBuilder().setValues(escapingTensor("sparse_attribute")))))), "sparse_attribute");
+    assertRejected(withExtra(graph(node(AttributeProto.newBuilder().addSparseTensors(
+        SparseTensorProto.newBuilder().setValues(escapingTensor("sparse_listed")))))), "sparse_listed");
   }
 
   @Test
   void aSubgraphInAnAttributeListIsSearched() throws IOException {
-    // AttributeProto.graphs (11) -> GraphProto.initializer (5)
-    byte[] graph = field(1, field(5, field(11, field(5, escapingTensor("nested")))));
-    assertRejected(withExtra(7, graph), "nested");
+    GraphProto nested = GraphProto.newBuilder().addInitializer(escapingTensor("nested")).build();
+    assertRejected(withExtra(graph(node(AttributeProto.newBuilder().addGraphs(nested)))), "nested");
   }
 
   @Test
   void subgraphsAreSearchedThirtyTwoGraphsDeepAndDeeperModelsAreRefused() throws IOException {
-    // the model's graph is level 1; each NodeProto.attribute (5) -> AttributeProto.g (6) adds one level
-    assertRejected(withExtra(7, graphsDeep(31, escapingTensor("deep"))), "deep");
-    assertThatThrownBy(() -> ExternalDataCheck.check(write(withExtra(7, graphsDeep(32, new byte[0])))))
+    // the model's graph is level 1; each node attribute's subgraph (AttributeProto.g) adds one level
+    assertRejected(withExtra(graphsDeep(31, escapingTensor("deep"))), "deep");
+    assertThatThrownBy(() -> ExternalDataCheck.check(write(withExtra(graphsDeep(32,
+        TensorProto.getDefaultInstance())))))
         .isInstanceOf(ModelLoadException.class).hasMessage("the model nests subgraphs deeper than 32");
   }
 
-  /** A GraphProto holding {@code levels} nested subgraphs, the innermost with {@code initializer}. */
-  private static byte[] graphsDeep(int levels, byte[] initializer) throws IOException {
-    byte[] graph = field(5, initializer);
+  /** A model whose graph holds {@code levels} nested subgraphs, the innermost with {@code initializer}. */
+  private static ModelProto graphsDeep(int levels, TensorProto initializer) {
+    GraphProto graph = GraphProto.newBuilder().addInitializer(initializer).build();
     for (int level = 0; level < levels; level++) {
-      graph = field(1, field(5, field(6, graph)));
+      graph = node(AttributeProto.newBuilder().setG(graph)).build();
     }
-    return graph;
+    return ModelProto.newBuilder().setGraph(graph).build();
   }
 
   @Test
-  void aFunctionNodeAttributePointingOutsideIsRejected() throws IOException {
-    // ModelProto.functions (25) -> FunctionProto.node (7) -> NodeProto.attribute (5) -> AttributeProto.t (5)
-    byte[] function = field(7, field(5, field(5, escapingTensor("function_tensor"))));
-    assertRejected(withExtra(25, function), "function_tensor");
+  void functionNodeAttributesPointingOutsideAreRejected() throws IOException {
+    NodeProto node = node(AttributeProto.newBuilder().setT(escapingTensor("function_tensor"))).getNode(0);
+    assertRejected(withExtra(ModelProto.newBuilder()
+        .addFunctions(FunctionProto.newBuilder().setName("f").addNode(node)).build()), "function_tensor");
+    AttributeProto defaultValue = AttributeProto.newBuilder().setName("scale")
+        .setT(escapingTensor("function_default")).build();
+    assertRejected(withExtra(ModelProto.newBuilder()
+        .addFunctions(FunctionProto.newBuilder().setName("f").addAttributeProto(defaultValue)).build()),
+        "function_default");
   }
 
   @Test
   void anAbsurdlyLongTensorNameIsRejectedWithoutBeingRead() throws IOException {
+    // a TensorProto cut short: its name claims 1 GiB and nothing follows, which no builder can produce
     ByteArrayOutputStream tensor = new ByteArrayOutputStream();
     CodedOutputStream out = CodedOutputStream.newInstance(tensor);
-    out.writeTag(8, 2);
+    out.writeTag(TensorProto.NAME_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     out.writeUInt32NoTag(1 << 30);
     out.flush();
-    assertThatThrownBy(() -> ExternalDataCheck.check(write(withExtra(7, field(5, tensor.toByteArray())))))
+    byte[] graph = field(GraphProto.INITIALIZER_FIELD_NUMBER, tensor.toByteArray());
+    ByteArrayOutputStream model = new ByteArrayOutputStream();
+    model.write(TestModels.fixedAdd());
+    model.write(field(ModelProto.GRAPH_FIELD_NUMBER, graph));
+    assertThatThrownBy(() -> ExternalDataCheck.check(write(model.toByteArray())))
         .isInstanceOf(ModelLoadException.class).hasMessage("the model file is not a valid ONNX model");
   }
 
@@ -95,29 +138,33 @@ class ExternalDataCheckTest {
         .hasMessage("tensor '" + tensor + "' has external data outside the version directory");
   }
 
-  /** A valid model with {@code extra} appended as one more occurrence of ModelProto field {@code field}. */
-  private static byte[] withExtra(int field, byte[] extra) throws IOException {
+  /** A valid model followed by {@code extra}: one model whose repeated and message fields merge both. */
+  private static byte[] withExtra(ModelProto extra) throws IOException {
     ByteArrayOutputStream model = new ByteArrayOutputStream();
     model.write(TestModels.fixedAdd());
-    model.write(field(field, extra));
+    extra.writeTo(model);
     return model.toByteArray();
   }
 
-  /** A TensorProto named {@code name} whose external data is {@code ../../secret.bin}. */
-  private static byte[] escapingTensor(String name) throws IOException {
-    ByteArrayOutputStream entry = new ByteArrayOutputStream();
-    CodedOutputStream entryOut = CodedOutputStream.newInstance(entry);
-    entryOut.writeString(1, "location");
-    entryOut.writeString(2, "../../secret.bin");
-    entryOut.flush();
-    ByteArrayOutputStream tensor = new ByteArrayOutputStream();
-    CodedOutputStream out = CodedOutputStream.newInstance(tensor);
-    out.writeString(8, name);
-    out.writeBytes(9, ByteString.copyFrom(new byte[1000])); // a payload the scan must skip
-    out.writeBytes(13, ByteString.copyFrom(entry.toByteArray()));
-    out.writeEnum(14, 1);
-    out.flush();
-    return tensor.toByteArray();
+  private static ModelProto graph(GraphProto.Builder graph) {
+    return ModelProto.newBuilder().setGraph(graph).build();
+  }
+
+  /** A graph with one node carrying {@code attribute}. */
+  private static GraphProto.Builder node(AttributeProto.Builder attribute) {
+    return GraphProto.newBuilder().addNode(NodeProto.newBuilder().setOpType("Custom")
+        .addAttribute(attribute.setName("value")));
+  }
+
+  /** A tensor named {@code name} whose data is external, at {@code ../../secret.bin}. */
+  private static TensorProto escapingTensor(String name) {
+    return TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .setRawData(ByteString.copyFrom(new byte[1000])) // a payload the scan must skip
+        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("../../secret.bin"))
+        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+        .build();
   }
 
   private static byte[] field(int number, byte[] message) throws IOException {
