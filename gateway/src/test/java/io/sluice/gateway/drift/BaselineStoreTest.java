@@ -17,6 +17,7 @@ import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.session.ModelSignature;
 import io.sluice.runtime.session.TensorSpec;
 import io.sluice.runtime.tensor.DataType;
+import io.sluice.runtime.testing.LogRecords;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

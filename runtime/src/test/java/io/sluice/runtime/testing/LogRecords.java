@@ -1,4 +1,4 @@
-package io.sluice.gateway.drift;
+package io.sluice.runtime.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +11,10 @@ import java.util.logging.Logger;
 /**
  * Collects what one class logs through {@link System.Logger} (backed by java.util.logging in tests), INFO and
  * above, until closed. Test runs log only warnings (.ci/test-logging.properties), so its logger is opened to
- * INFO meanwhile; the console handler still prints warnings only. Thread-safe: records may arrive from the
- * drift worker thread.
+ * INFO meanwhile; the console handler still prints warnings only. Thread-safe: records may arrive from any
+ * thread (a drift worker, a reload poller).
  */
-final class LogRecords extends Handler implements AutoCloseable {
+public final class LogRecords extends Handler implements AutoCloseable {
   private final Logger logger;
   private final Level previousLevel;
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -25,7 +25,7 @@ final class LogRecords extends Handler implements AutoCloseable {
   }
 
   /** Starts collecting the records of {@code type}'s logger. */
-  static LogRecords of(Class<?> type) {
+  public static LogRecords of(Class<?> type) {
     LogRecords log = new LogRecords(Logger.getLogger(type.getName()));
     log.logger.setLevel(Level.INFO);
     log.logger.addHandler(log);
@@ -33,7 +33,7 @@ final class LogRecords extends Handler implements AutoCloseable {
   }
 
   /** The messages logged at {@code level} so far, oldest first. */
-  List<String> messages(Level level) {
+  public List<String> messages(Level level) {
     List<String> messages = new ArrayList<>();
     for (LogRecord record : records) {
       if (record.getLevel().equals(level)) {
