@@ -7,6 +7,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /**
  * Collects what one class logs through {@link System.Logger} (backed by java.util.logging in tests), INFO and
@@ -15,6 +16,8 @@ import java.util.logging.Logger;
  * thread (a drift worker, a reload poller).
  */
 public final class LogRecords extends Handler implements AutoCloseable {
+  private static final SimpleFormatter FORMAT = new SimpleFormatter();
+
   private final Logger logger;
   private final Level previousLevel;
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -32,12 +35,12 @@ public final class LogRecords extends Handler implements AutoCloseable {
     return log;
   }
 
-  /** The messages logged at {@code level} so far, oldest first. */
+  /** The messages logged at {@code level} so far, oldest first, with their parameters filled in. */
   public List<String> messages(Level level) {
     List<String> messages = new ArrayList<>();
     for (LogRecord record : records) {
       if (record.getLevel().equals(level)) {
-        messages.add(record.getMessage());
+        messages.add(FORMAT.formatMessage(record));
       }
     }
     return messages;
