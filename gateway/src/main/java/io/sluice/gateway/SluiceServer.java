@@ -20,9 +20,13 @@ import io.sluice.runtime.session.VersionLoader;
 import io.sluice.gateway.drift.DriftService;
 import io.sluice.gateway.drift.DriftServiceOptions;
 import io.sluice.gateway.drift.DriftWiring;
+import io.sluice.gateway.tls.TlsKeyManagers;
+import io.sluice.gateway.tls.TlsOptions;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,7 +34,8 @@ import java.util.concurrent.CompletableFuture;
  * the drift and shadow taps), both front ends, the metrics, drift detection, canary traffic and the admin
  * listener. {@link #start()} binds the listeners first (so liveness answers during
  * loading), loads the repository, then reports ready. {@link #close()} turns readiness off first, stops the
- * inference listeners and drains the models, then stops the admin listener and the metrics.
+ * inference listeners and drains the models, then stops the admin listener, the TLS certificate reloaders
+ * ({@link TlsKeyManagers}, one per distinct set of TLS files, shared by the listeners on them) and the metrics.
  *
  * <p>Other features add admin resources through {@link #adminRoutes()} and meters through
  * {@link #metrics()}{@code .bind(..)}, before or after {@link #start()}.
@@ -49,6 +54,8 @@ public final class SluiceServer implements AutoCloseable {
   private final AdminServer admin;
   private final DriftService drift;
   private final CanaryWiring canary;
+  /** The TLS certificates of the listeners, one reloader per distinct set of files; closed after the listeners. */
+  private final TlsKeyManagers tlsKeys;
   private volatile boolean accepting = true;
 
   public SluiceServer(ServerConfig config) throws IOException {
@@ -63,25 +70,27 @@ public final class SluiceServer implements AutoCloseable {
     DriftWiring driftWiring = new DriftWiring(drift, config.modelRepository().toAbsolutePath());
     models.addListener(driftWiring);
     metrics.bind(driftWiring);
-    // The listeners read their TLS files here and may refuse them: close what was built before, threads included.
+    // The TLS files are read here and may be refused: close what was built before, threads included.
     CanaryWiring canaryWiring = null;
     AdminServer adminServer = null;
     HttpFrontEnd httpFrontEnd = null;
+    TlsKeyManagers keyManagers = null;
     try {
+      keyManagers = TlsKeyManagers.of(tlsListeners(config));
       canaryWiring = new CanaryWiring(models, config.canary(), signals);
       models.addListener(canaryWiring);
       metrics.bind(canaryWiring);
       MetricsEndpoints.register(adminRoutes, metrics, registry);
       driftWiring.register(adminRoutes, canaryWiring.service()::recordAction);
       canaryWiring.register(adminRoutes);
-      adminServer = new AdminServer(config.admin(), adminRoutes);
+      adminServer = new AdminServer(config.admin(), adminRoutes, keyManagers);
       InferenceDispatcher dispatcher = new InferenceDispatcher(metrics, canaryWiring.router(),
           List.of(driftWiring, canaryWiring.shadowTap(), canaryWiring.outputCheck()));
       ServerQueries queries = new ServerQueries(models, VERSION, () -> accepting);
       Admission admission = new Admission(config.admission());
       AdmissionMeters.bind(registry, admission);
-      httpFrontEnd = new HttpFrontEnd(config.http(), dispatcher, queries, admission);
-      this.grpc = new GrpcFrontEnd(config.grpc(), dispatcher, queries, admission);
+      httpFrontEnd = new HttpFrontEnd(config.http(), dispatcher, queries, admission, keyManagers);
+      this.grpc = new GrpcFrontEnd(config.grpc(), dispatcher, queries, admission, keyManagers);
     } catch (IOException | RuntimeException e) {
       if (httpFrontEnd != null) {
         httpFrontEnd.close(0);
@@ -92,6 +101,9 @@ public final class SluiceServer implements AutoCloseable {
       if (canaryWiring != null) {
         canaryWiring.close();
       }
+      if (keyManagers != null) {
+        keyManagers.close();
+      }
       drift.close();
       metrics.close();
       models.close(1);
@@ -100,6 +112,16 @@ public final class SluiceServer implements AutoCloseable {
     this.canary = canaryWiring;
     this.admin = adminServer;
     this.http = httpFrontEnd;
+    this.tlsKeys = keyManagers;
+  }
+
+  /** The TLS options of every listener (null: plaintext), named as their log lines name them. */
+  private static Map<String, TlsOptions> tlsListeners(ServerConfig config) {
+    Map<String, TlsOptions> listeners = new LinkedHashMap<>();
+    listeners.put("HTTP", config.http().tls());
+    listeners.put("gRPC", config.grpc().tls());
+    listeners.put("admin", config.admin().tls());
+    return listeners;
   }
 
   /**
@@ -116,6 +138,7 @@ public final class SluiceServer implements AutoCloseable {
       http.close(0);
       grpc.close(0);
       admin.close();
+      tlsKeys.close();
       canary.close();
       metrics.close();
       throw e;
@@ -173,6 +196,7 @@ public final class SluiceServer implements AutoCloseable {
     models.close(Math.max(1, left));
     drift.close();
     admin.close();
+    tlsKeys.close();
     metrics.close();
     registry.close();
   }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.gateway.tls.ServerTls;
+import io.sluice.gateway.tls.TlsKeyManagers;
 import io.sluice.gateway.transport.ServerTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,11 +65,29 @@ public final class AdminServer implements AutoCloseable {
   private volatile Channel listener;
   private boolean closed;
 
-  /** @throws IllegalArgumentException when the TLS files cannot be read */
+  /**
+   * A listener on its own, reading its TLS files itself.
+   *
+   * @throws IllegalArgumentException when the TLS files cannot be read
+   */
   public AdminServer(AdminOptions options, AdminRoutes routes) {
+    this(options, routes, ServerTls.of(options.tls(), "admin"));
+  }
+
+  /**
+   * A server's admin listener, presenting the certificate of {@code tlsKeys} (shared with the server's other
+   * listeners on the same files; the server closes it).
+   *
+   * @throws IllegalArgumentException when {@code tlsKeys} did not read the files of {@link AdminOptions#tls()}
+   */
+  public AdminServer(AdminOptions options, AdminRoutes routes, TlsKeyManagers tlsKeys) {
+    this(options, routes, ServerTls.shared(options.tls(), tlsKeys));
+  }
+
+  private AdminServer(AdminOptions options, AdminRoutes routes, ServerTls tls) {
     this.options = options;
     this.routes = routes;
-    this.tls = ServerTls.of(options.tls(), "admin");
+    this.tls = tls;
   }
 
   /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sluice.runtime.session.ModelSignature;
 import io.sluice.runtime.session.TensorSpec;
+import io.sluice.runtime.tensor.TensorShape;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +83,9 @@ public final class BaselineProfiles {
   /**
    * Reads a baseline file ({@link BaselineProfile} format) and checks it against the model's signature.
    *
-   * @throws IllegalArgumentException when the file is malformed or was built for other inputs
+   * @throws IllegalArgumentException when the file is malformed or was built for other inputs: other names,
+   *     datatypes or shapes, or another number of features for an input (the message names the input and the
+   *     expected and found shape and feature count)
    */
   public static BaselineProfile read(ModelSignature signature, Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
@@ -135,9 +138,10 @@ public final class BaselineProfiles {
       throw new IllegalArgumentException("\"formatVersion\" is " + version + " (expected: "
           + BaselineProfile.FORMAT_VERSION + ")");
     }
-    List<BaselineProfile.InputDescriptor> inputs = checkInputs(root.path("inputs"), signature.inputs());
     FeatureLayout layout = FeatureLayout.of(signature);
     JsonNode features = root.path("features");
+    List<BaselineProfile.InputDescriptor> inputs = checkInputs(root.path("inputs"), features, signature.inputs(),
+        layout);
     if (!features.isArray() || features.size() != layout.size()) {
       throw new IllegalArgumentException("has " + (features.isArray() ? features.size() : 0)
           + " features (expected: " + layout.size() + " for the model's inputs: " + layout.features().size()
@@ -150,7 +154,13 @@ public final class BaselineProfiles {
     return new BaselineProfile(inputs, count(root, "samples"), profiles);
   }
 
-  private static List<BaselineProfile.InputDescriptor> checkInputs(JsonNode node, List<TensorSpec> specs) {
+  /**
+   * The inputs a baseline was built for, checked against the model's: the same names in the same order, and each
+   * with the model's datatype and shape and as many features as the model's {@link FeatureLayout} gives it. The
+   * one rule for baseline files and for captures restored from the state directory ({@link BaselineStore}).
+   */
+  private static List<BaselineProfile.InputDescriptor> checkInputs(JsonNode node, JsonNode features,
+      List<TensorSpec> specs, FeatureLayout layout) {
     List<String> expected = new ArrayList<>();
     for (TensorSpec spec : specs) {
       expected.add(spec.name());
@@ -173,9 +183,36 @@ public final class BaselineProfiles {
         throw new IllegalArgumentException("input '" + spec.name() + "' has datatype " + datatype
             + " (expected: " + spec.type().wireName() + ")");
       }
+      JsonNode shape = node.get(i).path("shape");
+      int featureCount = featuresOf(features, spec.name());
+      int expectedCount = layout.plans().get(i).featureCount();
+      if (!sameShape(shape, spec.shape()) || featureCount != expectedCount) {
+        throw new IllegalArgumentException("input '" + spec.name() + "' has shape " + shape + " and " + featureCount
+            + " features (expected: shape " + TensorShape.toString(spec.shape()) + " and " + expectedCount
+            + " features, the model's)");
+      }
       inputs.add(new BaselineProfile.InputDescriptor(spec.name(), datatype, spec.shape()));
     }
     return inputs;
+  }
+
+  private static boolean sameShape(JsonNode shape, long[] expected) {
+    boolean same = shape.isArray() && shape.size() == expected.length;
+    for (int axis = 0; same && axis < expected.length; axis++) {
+      same = shape.get(axis).canConvertToExactIntegral() && shape.get(axis).asLong() == expected[axis];
+    }
+    return same;
+  }
+
+  /** How many of a baseline's {@code features} name {@code input} as theirs. */
+  private static int featuresOf(JsonNode features, String input) {
+    int count = 0;
+    for (JsonNode feature : features) {
+      if (input.equals(feature.path("input").asText(null))) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static FeatureProfile feature(JsonNode node, FeatureDefinition definition) {

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.runtime.repository.AtomicFiles;
 import io.sluice.runtime.repository.ModelName;
 import io.sluice.runtime.session.ModelSignature;
-import io.sluice.runtime.session.TensorSpec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Keeps the baselines captured from live traffic ({@code sluice.drift.baseline_samples}) across restarts and
@@ -185,28 +182,11 @@ final class BaselineStore {
       throw new IllegalArgumentException("captured with max_batch_size " + capture.maxBatchSize()
           + " (expected: " + (batched ? "> 0" : "0") + ", as the model's " + signature.maxBatchSize() + ")");
     }
-    checkShapes(root.path("inputs"), signature.inputs());
     if (profile.samples() < minimumSamples) {
       throw new IllegalArgumentException("holds " + profile.samples() + " samples (expected: at least "
           + minimumSamples + ", " + DriftSettings.BASELINE_SAMPLES + ")");
     }
     return profile;
-  }
-
-  /** Checks the declared shapes; names and datatypes were checked by {@link BaselineProfiles#fromTree}. */
-  private static void checkShapes(JsonNode inputs, List<TensorSpec> specs) {
-    for (int i = 0; i < specs.size(); i++) {
-      long[] expected = specs.get(i).shape();
-      JsonNode shape = inputs.path(i).path("shape");
-      boolean same = shape.isArray() && shape.size() == expected.length;
-      for (int axis = 0; same && axis < expected.length; axis++) {
-        same = shape.get(axis).canConvertToExactIntegral() && shape.get(axis).asLong() == expected[axis];
-      }
-      if (!same) {
-        throw new IllegalArgumentException("input '" + specs.get(i).name() + "' has shape " + shape
-            + " (expected: " + Arrays.toString(expected) + ", the model's)");
-      }
-    }
   }
 
   private static void ignored(String model, Path file, String why, int minimumSamples) {

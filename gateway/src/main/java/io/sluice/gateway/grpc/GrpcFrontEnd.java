@@ -10,9 +10,11 @@ import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.tls.ReloadingKeyManager;
 import io.sluice.gateway.tls.TlsContexts;
+import io.sluice.gateway.tls.TlsKeyManagers;
 import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,30 +35,37 @@ public final class GrpcFrontEnd implements AutoCloseable {
   private static final long SHUTDOWN_NOW_SECONDS = 2;
 
   private final GrpcOptions options;
-  // The certificate and key of the TLS listener, read again when their files change; null for plaintext.
-  private final ReloadingKeyManager tlsKeys;
+  // The key manager this front end built and closes (one on its own, with TLS); null when plaintext or shared.
+  private final ReloadingKeyManager ownTlsKeys;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
   private volatile boolean started;
 
   /**
-   * A front end with its own default {@link Admission} (tests and embedding).
+   * A front end on its own: its own default {@link Admission}, its TLS files read by itself (tests and embedding).
    *
    * @throws IllegalArgumentException when the TLS files cannot be read
    */
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
-    this(options, dispatcher, queries, Admission.withDefaults());
+    this(options, dispatcher, queries, Admission.withDefaults(),
+        options.tls() == null ? null : ReloadingKeyManager.of(options.tls(), List.of("gRPC")), true);
   }
 
   /**
-   * A front end that admits inference requests through {@code admission}, shared with the HTTP listener.
+   * A server's front end: it admits inference requests through {@code admission} and presents the certificate of
+   * {@code tlsKeys} (both shared with the server's other listeners; the server closes {@code tlsKeys}).
    *
-   * @throws IllegalArgumentException when the TLS files cannot be read
+   * @throws IllegalArgumentException when {@code tlsKeys} did not read the files of {@link GrpcOptions#tls()}
    */
   public GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
-      Admission admission) {
+      Admission admission, TlsKeyManagers tlsKeys) {
+    this(options, dispatcher, queries, admission, tlsKeys.keyManager(options.tls()), false);
+  }
+
+  private GrpcFrontEnd(GrpcOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
+      Admission admission, ReloadingKeyManager tlsKeys, boolean ownsTlsKeys) {
     this.options = options;
-    this.tlsKeys = options.tls() == null ? null : ReloadingKeyManager.of(options.tls(), "gRPC");
+    this.ownTlsKeys = ownsTlsKeys ? tlsKeys : null;
     this.server = build(options, tlsKeys, dispatcher, queries, admission);
     setServing(false);
   }
@@ -78,10 +87,14 @@ public final class GrpcFrontEnd implements AutoCloseable {
           .addService(ProtoReflectionServiceV1.newInstance())
           .build();
     } catch (RuntimeException e) {
-      if (tlsKeys != null) {
-        tlsKeys.close();
-      }
+      closeOwnTlsKeys();
       throw e;
+    }
+  }
+
+  private void closeOwnTlsKeys() {
+    if (ownTlsKeys != null) {
+      ownTlsKeys.close();
     }
   }
 
@@ -131,9 +144,7 @@ public final class GrpcFrontEnd implements AutoCloseable {
    * {@code drainMillis} for running calls, then cancels what is left. Idempotent.
    */
   public void close(long drainMillis) {
-    if (tlsKeys != null) {
-      tlsKeys.close();
-    }
+    closeOwnTlsKeys();
     health.enterTerminalState();
     server.shutdown();
     try {

@@ -14,8 +14,6 @@ import io.sluice.proto.inference.ModelStreamInferResponse;
 import io.sluice.runtime.exec.Cancellation;
 import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.exec.InferenceRequest;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code ModelStreamInfer} call: every request is dispatched as it arrives and answered with exactly one
@@ -34,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       that never reads its answers stops being read instead of growing the server's buffers.
  *   <li><b>Cancellation and deadline:</b> once the client cancels (or the call's deadline passes), nothing
  *       more is written, requests not yet dispatched are dropped, queued ones are dropped unrun, and runs
- *       serving only this call's requests are stopped.
+ *       serving only this call's requests are stopped: each request listens to the call's {@link Context}
+ *       while it is dispatched, as a unary call does.
  * </ul>
  *
  * <p>Threading: {@link #onNext} runs on the call executor; answers are written from the workers that complete
@@ -48,11 +47,12 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   private final InferenceDispatcher dispatcher;
   private final GrpcAdmission admission;
   private final ServerCallStreamObserver<ModelStreamInferResponse> call;
-  /** The call's context: its deadline, and its canary routing hints ({@link InferenceGrpcService#ROUTING}). */
+  /**
+   * The call's context: its deadline, its canary routing hints ({@link InferenceGrpcService#ROUTING}), and its
+   * cancellation, which each dispatched request listens to until it completes.
+   */
   private final Context context;
   private final Object lock = new Object();
-  /** The cancellation signals of the requests dispatched and not yet completed. */
-  private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
   // Guarded by lock.
   private int inFlight;
   private int deferredRequests;
@@ -106,17 +106,17 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
       answer(error(id, model, version, e), null, null, bytes);
       return;
     }
-    // The stream's deadline and cancellation reach each of its requests: queued ones are dropped unrun and a
-    // run serving only cancelled requests is stopped.
+    // As for a unary call, the context carries the stream's deadline and cancellation to each request: grpc-java
+    // cancels it at once on its non-serializing cancel executor (the onCancel handler waits behind the requests
+    // queued for this call; one read meanwhile is cancelled as it registers), so queued requests are dropped
+    // unrun and a run serving only cancelled requests is stopped. The listener leaves the context on completion.
     Cancellation cancellation = new Cancellation();
-    running.add(cancellation);
-    if (call.isCancelled()) {
-      cancellation.cancel();
-    }
+    Context.CancellationListener cancel = cancelled -> cancellation.cancel();
+    context.addListener(cancel, Runnable::run);
     inference = inference.withDeadline(InferenceGrpcService.deadlineNanos(context, received), cancellation);
     InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
     result.whenComplete((response, failure) -> {
-      running.remove(cancellation);
+      context.removeListener(cancel);
       if (failure != null) {
         answer(error(id, model, version, failure), result, failure, bytes);
         return;
@@ -149,12 +149,10 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     cancelled();
   }
 
+  /** Nothing more is written; the requests still running learn of it from the call's context. */
   private void cancelled() {
     synchronized (lock) {
       done = true;
-    }
-    for (Cancellation request : running) {
-      request.cancel();
     }
   }
 

@@ -16,6 +16,7 @@ import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.ServerQueries;
 import io.sluice.gateway.tls.ServerTls;
+import io.sluice.gateway.tls.TlsKeyManagers;
 import io.sluice.gateway.transport.ServerTransport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -52,32 +53,38 @@ public final class HttpFrontEnd implements AutoCloseable {
   private boolean closed;
 
   /**
-   * A front end with its own default {@link Admission} (tests and embedding).
+   * A front end on its own: its own default {@link Admission}, its TLS files read by itself (tests and embedding).
    *
    * @throws IllegalArgumentException when the TLS files cannot be read
    */
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries) {
-    this(options, dispatcher, queries, Admission.withDefaults());
+    this(options, dispatcher, queries, Admission.withDefaults(), ServerTransport.best());
   }
 
   /**
-   * A front end that admits inference requests through {@code admission}, shared with the gRPC listener.
+   * A server's front end: it admits inference requests through {@code admission} and presents the certificate of
+   * {@code tlsKeys} (both shared with the server's other listeners; the server closes {@code tlsKeys}).
    *
-   * @throws IllegalArgumentException when the TLS files cannot be read
+   * @throws IllegalArgumentException when {@code tlsKeys} did not read the files of {@link HttpOptions#tls()}
    */
   public HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
-      Admission admission) {
-    this(options, dispatcher, queries, admission, ServerTransport.best());
+      Admission admission, TlsKeyManagers tlsKeys) {
+    this(options, dispatcher, queries, admission, ServerTls.shared(options.tls(), tlsKeys), ServerTransport.best());
   }
 
-  /** As above, on {@code transport} (tests run both). */
+  /** A front end that reads its TLS files itself, on {@code transport} (tests run both). */
   HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries, Admission admission,
       ServerTransport transport) {
+    this(options, dispatcher, queries, admission, ServerTls.of(options.tls(), "HTTP"), transport);
+  }
+
+  private HttpFrontEnd(HttpOptions options, InferenceDispatcher dispatcher, ServerQueries queries,
+      Admission admission, ServerTls tls, ServerTransport transport) {
     this.options = options;
     this.dispatcher = dispatcher;
     this.queries = queries;
     this.admission = admission;
-    this.tls = ServerTls.of(options.tls(), "HTTP");
+    this.tls = tls;
     this.transport = transport;
   }
 

@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The server certificate and key of a TLS listener, read from its PEM files and read again when they change, so
+ * The server certificate and key of a TLS listener (or of the listeners that use the same files, which share one:
+ * {@link TlsKeyManagers}), read from its PEM files and read again when they change, so
  * a rotated certificate is served without a restart: connections that start after a reload get the new one,
  * connections already open keep theirs. A reload whose files do not hold a certificate chain and its key (say,
  * caught halfway through a rotation) is refused with one WARNING and the previous certificate stays in use; the
@@ -26,7 +28,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * reloaded the same way, in the same poll.
  *
  * <p>With a reload interval, a daemon thread compares the files' stamps ({@link FileStamps}) every interval
- * ({@link #close()} stops it); without, the files are read once. Thread-safe: handshakes on any event loop read
+ * ({@link #close()} stops it: its owner closes it once, after the listeners using it); without, the files are read
+ * once. Thread-safe: handshakes on any event loop read
  * the current identity while a reload replaces it. An alias names the identity it came from, so a handshake
  * that chose an alias before a reload still gets that identity's chain and key.
  */
@@ -51,7 +54,8 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     }
   }
 
-  private final String listener;
+  /** Who uses this identity, for log lines: {@code HTTP listener}, {@code HTTP, gRPC listeners}. */
+  private final String listeners;
   private final Path certificateChain;
   private final Path privateKey;
   private final ReloadingTrustManager clientTrust;
@@ -60,14 +64,14 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
   private volatile Identity previous;
   private final FileStamps stamps;
 
-  private ReloadingKeyManager(String listener, Path certificateChain, Path privateKey, Path clientCa,
+  private ReloadingKeyManager(String listeners, Path certificateChain, Path privateKey, Path clientCa,
       long intervalSeconds) {
-    this.listener = listener;
+    this.listeners = listeners;
     this.certificateChain = certificateChain;
     this.privateKey = privateKey;
     this.stamps = new FileStamps(certificateChain, privateKey);
     this.current = load(0);
-    this.clientTrust = clientCa == null ? null : new ReloadingTrustManager(listener, clientCa);
+    this.clientTrust = clientCa == null ? null : new ReloadingTrustManager(listeners, clientCa);
     if (intervalSeconds <= 0) {
       this.poller = null;
       return;
@@ -89,13 +93,21 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
    *     expected)
    */
   public static ReloadingKeyManager of(TlsOptions options) {
-    return of(options, "TLS");
+    return of(options, List.of("TLS"));
   }
 
-  /** As {@link #of(TlsOptions)}, naming {@code listener} (e.g. {@code HTTP}) in its log lines. */
-  public static ReloadingKeyManager of(TlsOptions options, String listener) {
-    return new ReloadingKeyManager(listener, options.certificateChain(), options.privateKey(), options.clientCa(),
-        options.reloadIntervalSeconds());
+  /**
+   * As {@link #of(TlsOptions)}, for the listeners named {@code listeners} (e.g. {@code HTTP}, {@code gRPC}), which
+   * share it: its log lines name them all.
+   */
+  public static ReloadingKeyManager of(TlsOptions options, List<String> listeners) {
+    return new ReloadingKeyManager(describe(listeners), options.certificateChain(), options.privateKey(),
+        options.clientCa(), options.reloadIntervalSeconds());
+  }
+
+  /** {@code HTTP listener}, {@code HTTP, gRPC listeners}: the start of log lines and errors about their files. */
+  static String describe(List<String> listeners) {
+    return String.join(", ", listeners) + (listeners.size() == 1 ? " listener" : " listeners");
   }
 
   /**
@@ -112,7 +124,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
       next = load(current.generation() + 1);
     } catch (IllegalArgumentException refused) {
       stamps.refused(stamp);
-      LOG.log(System.Logger.Level.WARNING, listener + " listener: TLS certificate not reloaded: "
+      LOG.log(System.Logger.Level.WARNING, listeners + ": TLS certificate not reloaded: "
           + refused.getMessage() + "; still serving the previous one");
       return Reload.REFUSED;
     }
@@ -120,7 +132,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     current = next;
     stamps.inUse(stamp);
     X509Certificate first = next.certificate();
-    LOG.log(System.Logger.Level.INFO, listener + " listener: TLS certificate reloaded from " + certificateChain
+    LOG.log(System.Logger.Level.INFO, listeners + ": TLS certificate reloaded from " + certificateChain
         + ": " + first.getSubjectX500Principal().getName() + ", valid until " + first.getNotAfter().toInstant());
     return Reload.RELOADED;
   }
@@ -140,7 +152,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
         clientTrust.reloadIfChanged();
       }
     } catch (RuntimeException unexpected) {
-      LOG.log(System.Logger.Level.WARNING, listener + " listener: TLS certificate reload failed: " + unexpected);
+      LOG.log(System.Logger.Level.WARNING, listeners + ": TLS certificate reload failed: " + unexpected);
     }
   }
 

@@ -25,7 +25,8 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
   /** The JDK trust manager over the CAs of one version of the file. */
   private record Authorities(X509ExtendedTrustManager trust, int count) {}
 
-  private final String listener;
+  /** Who uses these CAs, for log lines: {@code admin listener}. */
+  private final String listeners;
   private final Path clientCa;
   private final FileStamps stamps;
   private volatile Authorities current;
@@ -33,8 +34,8 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
   /**
    * @throws IllegalArgumentException when {@code clientCa} holds no certificate
    */
-  ReloadingTrustManager(String listener, Path clientCa) {
-    this.listener = listener;
+  ReloadingTrustManager(String listeners, Path clientCa) {
+    this.listeners = listeners;
     this.clientCa = clientCa;
     this.stamps = new FileStamps(clientCa);
     this.current = load();
@@ -50,12 +51,12 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
       current = load();
     } catch (IllegalArgumentException refused) {
       stamps.refused(stamp);
-      LOG.log(System.Logger.Level.WARNING, listener + " listener: client CAs not reloaded: " + refused.getMessage()
+      LOG.log(System.Logger.Level.WARNING, listeners + ": client CAs not reloaded: " + refused.getMessage()
           + "; still accepting the previous ones");
       return Reload.REFUSED;
     }
     stamps.inUse(stamp);
-    LOG.log(System.Logger.Level.INFO, listener + " listener: client CAs reloaded from " + clientCa + " ("
+    LOG.log(System.Logger.Level.INFO, listeners + ": client CAs reloaded from " + clientCa + " ("
         + current.count() + " certificates)");
     return Reload.RELOADED;
   }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.security.Principal;
+import java.util.List;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -16,24 +17,27 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * client certificate) is closed by the handler and the failure reaches the pipeline's {@code exceptionCaught}.
  *
  * <p>The certificate and key are read again when their files change, if {@link TlsOptions#reloadIntervalSeconds()}
- * asks for it ({@link ReloadingKeyManager}); {@link #close()} stops watching them. Thread-safe.
+ * asks for it ({@link ReloadingKeyManager}). A listener of a server uses the server's key managers
+ * ({@link #shared}), which the server closes; a listener on its own reads its files itself ({@link #of}) and
+ * {@link #close()} stops watching them. Thread-safe.
  */
 public final class ServerTls implements AutoCloseable {
   private static final ServerTls PLAINTEXT = new ServerTls(null, null, null);
 
   private final SslContext context;
   private final TlsOptions options;
-  private final ReloadingKeyManager keys;
+  // The key manager this listener built and closes; null when plaintext or shared.
+  private final ReloadingKeyManager ownKeys;
 
-  private ServerTls(SslContext context, TlsOptions options, ReloadingKeyManager keys) {
+  private ServerTls(SslContext context, TlsOptions options, ReloadingKeyManager ownKeys) {
     this.context = context;
     this.options = options;
-    this.keys = keys;
+    this.ownKeys = ownKeys;
   }
 
   /**
-   * The TLS of {@code options}, or plaintext when {@code options} is null; {@code listener} (e.g. {@code HTTP})
-   * names the listener in the log lines of reloads.
+   * The TLS of a listener on its own: {@code options}' files read by this listener, or plaintext when
+   * {@code options} is null; {@code listener} (e.g. {@code HTTP}) names the listener in the log lines of reloads.
    *
    * @throws IllegalArgumentException when the PEM files cannot be read (see {@link TlsContexts#forNetty})
    */
@@ -41,7 +45,7 @@ public final class ServerTls implements AutoCloseable {
     if (options == null) {
       return PLAINTEXT;
     }
-    ReloadingKeyManager keys = ReloadingKeyManager.of(options, listener);
+    ReloadingKeyManager keys = ReloadingKeyManager.of(options, List.of(listener));
     try {
       return new ServerTls(TlsContexts.forNetty(options, keys), options, keys);
     } catch (RuntimeException e) {
@@ -50,11 +54,22 @@ public final class ServerTls implements AutoCloseable {
     }
   }
 
-  /** Stops watching the certificate files (a listener closes its TLS when it stops). */
+  /**
+   * The TLS of a server's listener: {@code options}, presenting the certificate of {@code keys}' key manager for
+   * them (shared with the server's other listeners on the same files), or plaintext when {@code options} is null.
+   *
+   * @throws IllegalArgumentException when {@code keys} did not read {@code options}' files
+   */
+  public static ServerTls shared(TlsOptions options, TlsKeyManagers keys) {
+    return options == null ? PLAINTEXT
+        : new ServerTls(TlsContexts.forNetty(options, keys.keyManager(options)), options, null);
+  }
+
+  /** Stops watching the certificate files when this listener reads them itself ({@link #of}). */
   @Override
   public void close() {
-    if (keys != null) {
-      keys.close();
+    if (ownKeys != null) {
+      ownKeys.close();
     }
   }
 

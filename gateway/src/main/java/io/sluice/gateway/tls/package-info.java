@@ -4,6 +4,7 @@
  * (the one factory of the Netty and grpc-java server contexts: JDK provider, TLSv1.3 and TLSv1.2) and
  * {@link io.sluice.gateway.tls.ServerTls} (what a Netty HTTP listener adds to each connection's pipeline) and
  * {@link io.sluice.gateway.tls.ReloadingKeyManager} (the certificate, key and client CAs, read again when their
- * files change).
+ * files change) and {@link io.sluice.gateway.tls.TlsKeyManagers} (a server's: one of those per distinct set of files,
+ * shared by the listeners on them).
  */
 package io.sluice.gateway.tls;

@@ -2,6 +2,7 @@ package io.sluice.gateway.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sluice.runtime.session.ModelSignature;
 import io.sluice.runtime.session.TensorSpec;
@@ -172,7 +173,50 @@ class BaselineProfilesTest {
 
     ModelSignature wider = new ModelSignature(List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 3}),
         new TensorSpec("color", DataType.BYTES, new long[] {-1, 1})), List.of(), 8);
-    assertThatThrownBy(() -> BaselineProfiles.read(wider, file))
-        .hasMessageContaining("has 3 features (expected: 4 for the model's inputs");
+    assertThat(refusal(wider, file)).isEqualTo("baseline 'baseline.json': input 'x' has shape [-1,2] and 2 "
+        + "features (expected: shape [-1,3] and 3 features, the model's)");
+  }
+
+  @Test
+  void baselinesOfOtherShapesAreRejectedAsCapturedOnesAre() throws IOException {
+    Path file = directory.resolve("baseline.json");
+    ModelSignature small = images(8);
+    new BaselineBuilder(FeatureLayout.of(small), small.inputs()).build().write(file);
+    assertThat(BaselineProfiles.read(small, file).featureCount()).isEqualTo(6);
+
+    // the same features (per-channel mean and deviation), from images of another size
+    assertThat(refusal(images(16), file)).isEqualTo("baseline 'baseline.json': input 'pixels' has shape [-1,3,8,8] "
+        + "and 6 features (expected: shape [-1,3,16,16] and 6 features, the model's)");
+
+    // the same shape, but without batching the only dimension is one observation's: summarized, not elements
+    ModelSignature batched = new ModelSignature(List.of(new TensorSpec("x", DataType.FP32, new long[] {-1})),
+        List.of(), 8);
+    new BaselineBuilder(FeatureLayout.of(batched), batched.inputs()).build().write(file);
+    ModelSignature unbatched = new ModelSignature(batched.inputs(), List.of(), 0);
+    assertThat(refusal(unbatched, file)).isEqualTo("baseline 'baseline.json': input 'x' has shape [-1] and 1 "
+        + "features (expected: shape [-1] and 3 features, the model's)");
+  }
+
+  @Test
+  void featuresOfNoInputAreRejected() throws IOException {
+    Path file = directory.resolve("baseline.json");
+    String valid = BaselineProfiles.fromJsonLines(tabular(), lines(line(1, 2, "a"))).toJson();
+    int last = valid.lastIndexOf(']');
+    Files.writeString(file, valid.substring(0, last) + ", {\"index\": 3, \"name\": \"z\", \"input\": \"z\"}"
+        + valid.substring(last));
+
+    assertThatThrownBy(() -> BaselineProfiles.read(tabular(), file))
+        .hasMessageContaining("has 4 features (expected: 3 for the model's inputs");
+  }
+
+  /** The message {@link BaselineProfiles#read} refuses {@code file} with for {@code model}. */
+  private static String refusal(ModelSignature model, Path file) {
+    return catchThrowableOfType(IllegalArgumentException.class, () -> BaselineProfiles.read(model, file))
+        .getMessage();
+  }
+
+  static ModelSignature images(int size) {
+    return new ModelSignature(List.of(new TensorSpec("pixels", DataType.FP32, new long[] {-1, 3, size, size})),
+        List.of(), 8);
   }
 }

@@ -17,6 +17,7 @@ import io.sluice.runtime.exec.InferenceException;
 import io.sluice.runtime.session.ModelSignature;
 import io.sluice.runtime.session.TensorSpec;
 import io.sluice.runtime.tensor.DataType;
+import io.sluice.runtime.testing.LogRecords;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -226,23 +227,20 @@ class BaselineStoreTest {
 
   @Test
   void inputsOfAnotherShapeDoNotFit() {
-    ModelSignature small = images(8);
+    ModelSignature small = BaselineProfilesTest.images(8);
     BaselineProfile profile = new BaselineBuilder(FeatureLayout.of(small), small.inputs()).build();
     BaselineStore store = new BaselineStore(stateDirectory().resolve("drift"));
     store.save(new BaselineCapture("m", "1", 8, START_MILLIS), profile);
     LogRecords log = log();
 
     // the same features (per-channel mean and deviation), from images of another size
-    assertThat(store.restore("m", images(16), 0)).isNull();
+    assertThat(store.restore("m", BaselineProfilesTest.images(16), 0)).isNull();
     assertThat(log.messages(Level.WARNING)).singleElement().asString()
-        .contains("ignored: input 'pixels' has shape [-1,3,8,8] (expected: [-1, 3, 16, 16], the model's)");
+        .contains("ignored: content: input 'pixels' has shape [-1,3,8,8] and 6 features (expected: shape "
+            + "[-1,3,16,16] and 6 features, the model's)");
     assertThat(store.restore("m", small, 0)).isNotNull();
   }
 
-  private static ModelSignature images(int size) {
-    return new ModelSignature(List.of(new TensorSpec("pixels", DataType.FP32, new long[] {-1, 3, size, size})),
-        List.of(), 8);
-  }
 
   @Test
   void withoutAStateDirectoryNothingIsWritten() throws IOException {

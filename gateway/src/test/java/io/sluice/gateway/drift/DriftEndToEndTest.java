@@ -9,6 +9,10 @@ import io.sluice.gateway.ServerConfig;
 import io.sluice.gateway.SluiceServer;
 import io.sluice.proto.config.ModelParameter;
 import io.sluice.runtime.onnx.SampleRepository;
+import io.sluice.runtime.session.ModelSignature;
+import io.sluice.runtime.session.TensorSpec;
+import io.sluice.runtime.tensor.DataType;
+import io.sluice.runtime.testing.LogRecords;
 import io.sluice.runtime.testing.TestModels;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,6 +137,35 @@ class DriftEndToEndTest {
       HttpResponse<String> unknown = client.send(HttpRequest.newBuilder(
           URI.create(admin + "/models/nope/drift/baseline")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aBaselineFileOfAnotherWidthIsRefusedAtLoadAndTheModelServesWithoutDrift() throws Exception {
+    TestModels.writeModel(repository, "m", 1, SampleRepository.classifierModel(1));
+    TestModels.writeConfig(repository, "m", SampleRepository.classifierConfig().toBuilder().setName("m")
+        .clearVersionPolicy()
+        .putParameters("sluice.sample_rate", ModelParameter.newBuilder().setStringValue("1").build())
+        .putParameters("sluice.drift.baseline", ModelParameter.newBuilder().setStringValue("baseline.json").build())
+        .build());
+    // built for three features where the model has four
+    ModelSignature narrower = new ModelSignature(List.of(new TensorSpec(SampleRepository.CLASSIFIER_INPUT,
+        DataType.FP32, new long[] {-1, 3})), List.of(), SampleRepository.CLASSIFIER_MAX_BATCH_SIZE);
+    new BaselineBuilder(FeatureLayout.of(narrower), narrower.inputs()).build()
+        .write(repository.resolve("m").resolve("baseline.json"));
+
+    try (LogRecords log = LogRecords.of(DriftWiring.class);
+        SluiceServer server = new SluiceServer(ServerConfig.loopback(repository)).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !log.messages(Level.WARNING).isEmpty());
+      assertThat(log.messages(Level.WARNING)).containsExactly("model m: drift detection disabled: baseline "
+          + "'baseline.json': input 'features' has shape [-1,3] and 3 features (expected: shape [-1,4] and 4 "
+          + "features, the model's)");
+
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      send(client, "http://127.0.0.1:" + server.httpPort() + "/v2/models/m/infer", new Random(42), 20, 0);
+      assertThat(server.drift().baseline("m")).isEmpty();
+      assertThat(server.drift().report("m")).isEmpty();
+      assertThat(server.drift().counters().sampled()).isZero();
     }
   }
 

@@ -2,19 +2,25 @@ package io.sluice.gateway.grpc;
 
 import static io.sluice.gateway.grpc.InferenceGrpcServiceTest.fixedAddTyped;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.Context;
+import io.grpc.ContextListeners;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.sluice.gateway.core.Admission;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.proto.inference.ModelStreamInferResponse;
 import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.RuntimeOptions;
 import io.sluice.runtime.session.VersionLoader;
+import io.sluice.runtime.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,19 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The stream's flow control and cancellation against a scripted response observer. Every request names a
  * model the (empty) repository does not have, so the dispatcher fails it at once and answers are written on
- * the calling thread, deterministically.
+ * the calling thread, deterministically; the tests of the call's context serve {@code fixed_add}.
  */
 class StreamInferCallTest {
   @TempDir Path repo;
   private final FakeCall call = new FakeCall();
   private StreamInferCall stream;
+  private ModelManager models;
 
   @BeforeEach
   void start() throws IOException {
     InferenceDispatcher dispatcher = new InferenceDispatcher(
         new ModelManager(new ModelRepository(repo), new VersionLoader(RuntimeOptions.defaults())));
-    stream = StreamInferCall.start(dispatcher,
-        new GrpcAdmission(io.sluice.gateway.core.Admission.withDefaults(), dispatcher), call, Context.ROOT);
+    stream = StreamInferCall.start(dispatcher, new GrpcAdmission(Admission.withDefaults(), dispatcher), call,
+        Context.ROOT);
   }
 
   @Test
@@ -99,9 +106,57 @@ class StreamInferCallTest {
     assertThat(call.requested).isEqualTo(StreamInferCall.MAX_IN_FLIGHT);
   }
 
-  /** Records what the stream does to its response observer. Single-threaded in these tests. */
+  @Test
+  void aRequestReadAfterTheContextWasCancelledIsNotRun() throws IOException {
+    // grpc-java cancels a cancelled call's context at once and runs the onCancel handler only after the requests
+    // already queued for the call executor: those are read into a call whose context is cancelled
+    Context.CancellableContext context = Context.ROOT.withCancellation();
+    StreamInferCall stream = servingFixedAdd(context);
+    call.ready = true;
+    context.cancel(null);
+
+    stream.onNext(fixedAddTyped("late"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> call.written.size() == 1);
+    assertThat(call.written.get(0).getErrorMessage()).contains("the request was cancelled by the client");
+    assertThat(models.resolve("fixed_add", "").statistics().snapshot().executionCount()).isZero();
+  }
+
+  @Test
+  void everyAnsweredRequestTakesItsListenerOffTheStreamsContext() throws IOException {
+    Context.CancellableContext context = Context.ROOT.withCancellation();
+    StreamInferCall stream = servingFixedAdd(context);
+    call.ready = true;
+
+    for (int i = 0; i < 10; i++) {
+      stream.onNext(fixedAddTyped("r" + i));
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> call.written.size() == 10);
+    assertThat(call.written).allSatisfy(answer -> assertThat(answer.getErrorMessage()).isEmpty());
+    assertThat(ContextListeners.count(context)).isZero();
+    context.cancel(null);
+  }
+
+  /** A stream in {@code context} over a repository serving {@code fixed_add}; the models close after the test. */
+  private StreamInferCall servingFixedAdd(Context context) throws IOException {
+    TestModels.writeModel(repo, "fixed_add", 1, TestModels.fixedAdd());
+    models = new ModelManager(new ModelRepository(repo), new VersionLoader(RuntimeOptions.defaults()));
+    models.loadAll();
+    InferenceDispatcher dispatcher = new InferenceDispatcher(models);
+    return StreamInferCall.start(dispatcher, new GrpcAdmission(Admission.withDefaults(), dispatcher), call, context);
+  }
+
+  @AfterEach
+  void closeModels() {
+    if (models != null) {
+      models.close(5_000);
+    }
+  }
+
+  /** Records what the stream does to its response observer; answers may be written from a model's worker. */
   private static final class FakeCall extends ServerCallStreamObserver<ModelStreamInferResponse> {
-    final List<ModelStreamInferResponse> written = new ArrayList<>();
+    final List<ModelStreamInferResponse> written = new CopyOnWriteArrayList<>();
     int requested;
     int completed;
     boolean ready;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.gateway.ServerConfig;
+import io.sluice.gateway.SluiceServer;
 import io.sluice.gateway.admin.AdminOptions;
 import io.sluice.gateway.admin.AdminRoutes;
 import io.sluice.gateway.admin.AdminServer;
@@ -18,6 +20,7 @@ import io.sluice.runtime.lifecycle.ModelManager;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.RuntimeOptions;
 import io.sluice.runtime.session.VersionLoader;
+import io.sluice.runtime.testing.LogRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +29,17 @@ import java.nio.file.attribute.FileTime;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -202,6 +211,80 @@ class CertificateReloadTest {
       grpc.close(0);
       models.close(1_000);
     }
+  }
+
+  @Test
+  void listenersOnTheSameFilesShareOneReloaderThatReadsEachRotationOnce() throws Exception {
+    TlsOptions tls = TlsOptions.of(certificate, key).withReloadIntervalSeconds(1);
+    ServerConfig config = ServerConfig.builder(Files.createDirectory(dir.resolve("models")))
+        .http(HttpOptions.defaults("127.0.0.1", 0).withTls(tls))
+        .grpc(GrpcOptions.defaults("127.0.0.1", 0).withTls(tls))
+        .build();
+    Set<Thread> before = reloaders();
+    Set<Thread> started;
+    try (LogRecords log = LogRecords.of(ReloadingKeyManager.class);
+        SluiceServer server = new SluiceServer(config).start()) {
+      started = reloaders();
+      started.removeAll(before);
+      assertThat(started).as("reload threads of the server").hasSize(1);
+
+      install(second.serverCertificate, second.serverKey);
+
+      X509Certificate after = certificateIn(second.serverCertificate);
+      await().atMost(Duration.ofSeconds(20)).until(() -> !log.messages(Level.INFO).isEmpty());
+      assertThat(presented(server.httpPort())).isEqualTo(after);
+      assertThat(presented(server.grpcPort())).isEqualTo(after);
+      assertThat(log.messages(Level.INFO)).singleElement(InstanceOfAssertFactories.STRING)
+          .startsWith("HTTP, gRPC listeners: TLS certificate reloaded from " + certificate);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.stream().noneMatch(Thread::isAlive));
+  }
+
+  @Test
+  void listenersOnTheSameFilesShareOneKeyManagerAndPlaintextHasNone() {
+    TlsOptions inference = first.server();
+    // the same files by another path, with a client-certificate mode and a handshake timeout of their own
+    TlsOptions sameFiles = TlsOptions.of(dir.resolve(".").resolve(dir.relativize(first.serverCertificate)),
+        first.serverKey).withHandshakeTimeoutMillis(1_000);
+    TlsOptions mutual = first.mutual();
+    Map<String, TlsOptions> listeners = new LinkedHashMap<>();
+    listeners.put("HTTP", inference);
+    listeners.put("gRPC", sameFiles);
+    listeners.put("admin", mutual);
+    listeners.put("metrics", null);
+
+    try (TlsKeyManagers keys = TlsKeyManagers.of(listeners)) {
+      assertThat(keys.keyManager(sameFiles)).isSameAs(keys.keyManager(inference));
+      assertThat(keys.keyManager(mutual)).isNotSameAs(keys.keyManager(inference));
+      assertThat(keys.keyManager(mutual).clientTrust()).isNotNull();
+      assertThat(keys.keyManager(null)).isNull();
+      assertThatThrownBy(() -> keys.keyManager(second.server()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("were not read for this server");
+    }
+  }
+
+  @Test
+  void sharedFilesThatCannotBeUsedAreNamedWithTheListenersUsingThem() throws Exception {
+    Files.writeString(certificate, "not a PEM file");
+    Map<String, TlsOptions> listeners = new LinkedHashMap<>();
+    listeners.put("HTTP", TlsOptions.of(certificate, key));
+    listeners.put("gRPC", TlsOptions.of(certificate, key));
+
+    assertThatThrownBy(() -> TlsKeyManagers.of(listeners))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("HTTP, gRPC listeners: certificateChain: " + certificate + " holds no certificate");
+  }
+
+  /** The live certificate reload threads. */
+  private static Set<Thread> reloaders() {
+    Set<Thread> threads = new HashSet<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().equals("sluice-tls-reload") && thread.isAlive()) {
+        threads.add(thread);
+      }
+    }
+    return threads;
   }
 
   /** The certificate a new TLS connection to {@code port} is shown. */

@@ -1,4 +1,4 @@
-package io.sluice.gateway.drift;
+package io.sluice.runtime.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,14 +7,17 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /**
  * Collects what one class logs through {@link System.Logger} (backed by java.util.logging in tests), INFO and
  * above, until closed. Test runs log only warnings (.ci/test-logging.properties), so its logger is opened to
- * INFO meanwhile; the console handler still prints warnings only. Thread-safe: records may arrive from the
- * drift worker thread.
+ * INFO meanwhile; the console handler still prints warnings only. Thread-safe: records may arrive from any
+ * thread (a drift worker, a reload poller).
  */
-final class LogRecords extends Handler implements AutoCloseable {
+public final class LogRecords extends Handler implements AutoCloseable {
+  private static final SimpleFormatter FORMAT = new SimpleFormatter();
+
   private final Logger logger;
   private final Level previousLevel;
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -25,19 +28,19 @@ final class LogRecords extends Handler implements AutoCloseable {
   }
 
   /** Starts collecting the records of {@code type}'s logger. */
-  static LogRecords of(Class<?> type) {
+  public static LogRecords of(Class<?> type) {
     LogRecords log = new LogRecords(Logger.getLogger(type.getName()));
     log.logger.setLevel(Level.INFO);
     log.logger.addHandler(log);
     return log;
   }
 
-  /** The messages logged at {@code level} so far, oldest first. */
-  List<String> messages(Level level) {
+  /** The messages logged at {@code level} so far, oldest first, with their parameters filled in. */
+  public List<String> messages(Level level) {
     List<String> messages = new ArrayList<>();
     for (LogRecord record : records) {
       if (record.getLevel().equals(level)) {
-        messages.add(record.getMessage());
+        messages.add(FORMAT.formatMessage(record));
       }
     }
     return messages;
