@@ -62,6 +62,11 @@ public record BatchingPolicy(int maxBatchSize, int[] preferredBatchSizes, long m
     return false;
   }
 
+  /** Whether the config names preferred batch sizes. */
+  boolean hasPreferredBatchSizes() {
+    return preferredBatchSizes.length > 0;
+  }
+
   /**
    * The largest preferred batch size, or {@code maxBatchSize} without preferred sizes: a batch this large runs
    * without waiting for more.

@@ -55,6 +55,13 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final ConcurrentHashMap<BatchShape, BatchShape> knownShapes = new ConcurrentHashMap<>();
   private volatile BatchShape lastShape;
   private int freeSlots;
+  // The last full pass's verdict while it holds (lock held): the oldest request's batch, of waitingRows samples,
+  // waits for batch-mates, no other batch was ready, and every request queued since joins that batch. Lets
+  // arrivals skip a pass over the queue that would only come to the same verdict; null when unknown.
+  private Pending waitingHead;
+  private long waitingRows;
+  // The samples of the batch the last batchFrom that returned null would have formed.
+  private long scannedRows;
   // When the sleeping timer wakes; Long.MIN_VALUE while it is awake (it re-reads the state before sleeping).
   private long timerWakeAt = Long.MIN_VALUE;
   private boolean closed;
@@ -111,6 +118,13 @@ public final class DynamicBatchScheduler implements Scheduler {
       delay.arrived(now);
       queue.addLast(pending);
       inSystem.incrementAndGet();
+      if (waitingHead != null) {
+        if (waitingHead.joins(pending)) {
+          waitingRows += pending.samples();
+        } else {
+          waitingHead = null;
+        }
+      }
       batch = freeSlots > 0 ? takeBatch(now) : null;
       // also after a launch: requests of another shape may wait on behind it
       wakeTimerFor(pending.expiresAt());
@@ -210,7 +224,12 @@ public final class DynamicBatchScheduler implements Scheduler {
       noteIfIdle(now);
       return null;
     }
+    if (head == waitingHead && stillWaits(head, now)) {
+      return null;
+    }
+    waitingHead = null;
     List<Pending> batch = batchFrom(head, now);
+    long headRows = scannedRows;
     if (batch == null) {
       for (Pending other : otherShapes(head, now)) {
         if ((batch = batchFrom(other, now)) != null) {
@@ -221,8 +240,25 @@ public final class DynamicBatchScheduler implements Scheduler {
     if (batch != null) {
       removeFromQueue(batch);
       freeSlots--;
+    } else {
+      waitingHead = head;
+      waitingRows = headRows;
     }
     return batch;
+  }
+
+  /**
+   * Whether the verdict of the last full pass still holds for {@code head}'s batch (whose requests queued
+   * since then all joined it, see {@link #waitingRows}): it cannot run yet, because it is not full and its
+   * wait is not over, so no batch can run (other shapes' requests are younger, their waits end later).
+   * Requests dropped since only shrink the batch. Without preferred batch sizes only, whose rule needs the
+   * requests in order. Lock held.
+   */
+  private boolean stillWaits(Pending head, long now) {
+    return !closed && !policy.hasPreferredBatchSizes()
+        && waitingRows < policy.maxBatchSize()
+        && now - head.admittedNanos < policy.maxQueueDelayNanos()
+        && delay.waitUntil(head.admittedNanos, now) - now > 0;
   }
 
   /**
@@ -309,6 +345,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     } else if (full || delayOver || closed || delay.waitUntil(first.admittedNanos, now) - now <= 0) {
       take = members.size();
     } else {
+      scannedRows = rows;
       return null;
     }
     return take == members.size() ? members : new ArrayList<>(members.subList(0, take));

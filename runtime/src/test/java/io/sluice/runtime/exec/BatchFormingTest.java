@@ -142,4 +142,39 @@ class BatchFormingTest {
     }
     assertThat(model.batches).containsExactlyInAnyOrder(1L, 4L, 1L, 4L);
   }
+
+  @Test
+  void withoutPreferredSizesAWaitingBatchRunsWhenArrivalsFillItAndNotBefore() throws Exception {
+    startWithInstances(3, 8);
+    model.gate = new CountDownLatch(1);
+    scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    // one-row requests arriving while busy wait for batch-mates although two slots are free
+    List<CompletableFuture<InferenceResponse>> waiting = new ArrayList<>();
+    waiting.add(scheduler.submit(request(10, 1, 2)));
+    waiting.add(scheduler.submit(request(20, 1, 2)));
+    // another shape that fills a batch by itself runs at once
+    CompletableFuture<InferenceResponse> otherShape = scheduler.submit(request(30, 8, 3));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 2);
+    // more mates, up to 7 rows: still waiting (arrivals that join a waiting batch do not pass over the queue)
+    for (int i = 4; i <= 8; i++) {
+      waiting.add(scheduler.submit(request(i * 10, 1, 2)));
+    }
+    assertThat(model.entered.get()).isEqualTo(2);
+    assertThat(waiting).noneMatch(CompletableFuture::isDone);
+    // two more rows do not fit (7 + 2 > 8): the batch cannot grow and runs with its 7, the newcomer waits
+    CompletableFuture<InferenceResponse> tooLarge = scheduler.submit(request(90, 2, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 3);
+    model.gate.countDown();
+    for (CompletableFuture<InferenceResponse> response : waiting) {
+      response.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(otherShape.get(10, TimeUnit.SECONDS).outputs().get(0).dim(1)).isEqualTo(3);
+    assertThat(tooLarge).isNotDone();
+    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 7L);
+    // a row that fills the waiting newcomer's batch to a full 8 would run it; here a lone 6-row mate does
+    scheduler.submit(request(100, 6, 2)).get(10, TimeUnit.SECONDS);
+    assertThat(tooLarge.get(10, TimeUnit.SECONDS).outputs().get(0).dim(0)).isEqualTo(2);
+    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 7L, 8L);
+  }
 }
