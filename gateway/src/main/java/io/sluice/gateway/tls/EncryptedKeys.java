@@ -4,23 +4,29 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.spec.InvalidKeySpecException;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Decrypts a PKCS#8 {@code EncryptedPrivateKeyInfo} ({@code -----BEGIN ENCRYPTED PRIVATE KEY-----}) with the JDK's
  * password-based ciphers: PBES2 with PBKDF2 (HMAC-SHA1 to HMAC-SHA512) and AES-128-CBC or AES-256-CBC, as
- * {@code openssl genpkey -aes256} and {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} write, and the PBES1 and PKCS#12
- * schemes the JDK has ({@code openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES}). Not scrypt, AES-192, 3DES or Camellia
+ * {@code openssl genpkey -aes256} and {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} write (any UTF-8 password), and
+ * the PBES1 and PKCS#12 schemes the JDK has ({@code openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES}; ASCII passwords). Not scrypt, AES-192, 3DES or Camellia
  * under PBES2: the JDK reads no such parameters. Every failure is an {@link IllegalArgumentException} whose message
  * names the files, never what they hold.
  */
 final class EncryptedKeys {
   private static final String PBES2_OID = "1.2.840.113549.1.5.13";
+  /** How the JDK names the PBES2 ciphers: {@code PBEWithHmacSHA256AndAES_256}. */
+  private static final String PBES2_PREFIX = "PBEWithHmac";
 
   private EncryptedKeys() {}
 
@@ -37,16 +43,12 @@ final class EncryptedKeys {
       throw unsupported(encrypted, name, file);
     }
     Cipher cipher;
-    PBEKeySpec spec = new PBEKeySpec(password);
     try {
       String algorithm = cipherName(info);
-      SecretKey key = SecretKeyFactory.getInstance(algorithm).generateSecret(spec);
-      cipher = Cipher.getInstance(algorithm);
-      cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
+      cipher = algorithm.startsWith(PBES2_PREFIX) ? pbes2(algorithm, info.getAlgParameters(), password)
+          : pbes1(algorithm, info.getAlgParameters(), password);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw unsupported(encrypted, name, file);
-    } finally {
-      spec.clearPassword();
     }
     try {
       return info.getKeySpec(cipher).getEncoded();
@@ -69,6 +71,49 @@ final class EncryptedKeys {
       return parameters.toString();
     }
     return algorithm;
+  }
+
+  /**
+   * The cipher of PBES2 {@code algorithm} ({@code PBEWithHmacSHA256AndAES_256}): the key is derived with PBKDF2 and
+   * the HMAC named, from the UTF-8 bytes of the password as OpenSSL takes them (the JDK's PBE cipher of that name
+   * would refuse passwords that are not ASCII), for AES-CBC with the key length named.
+   */
+  private static Cipher pbes2(String algorithm, AlgorithmParameters parameters, char[] password)
+      throws GeneralSecurityException {
+    int and = algorithm.indexOf("AndAES_");
+    if (and < 0) {
+      throw new NoSuchAlgorithmException(algorithm);
+    }
+    String hmac = algorithm.substring("PBEWith".length(), and);
+    int keyBits = Integer.parseInt(algorithm.substring(and + "AndAES_".length()));
+    PBEParameterSpec pbe = parameters.getParameterSpec(PBEParameterSpec.class);
+    PBEKeySpec spec = new PBEKeySpec(password, pbe.getSalt(), pbe.getIterationCount(), keyBits);
+    byte[] key = null;
+    try {
+      key = SecretKeyFactory.getInstance("PBKDF2With" + hmac).generateSecret(spec).getEncoded();
+      Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), pbe.getParameterSpec());
+      return cipher;
+    } finally {
+      spec.clearPassword();
+      if (key != null) {
+        Arrays.fill(key, (byte) 0);
+      }
+    }
+  }
+
+  /** The cipher of a PBES1 or PKCS#12 {@code algorithm} ({@code PBEWithSHA1AndDESede}), as the JDK has it. */
+  private static Cipher pbes1(String algorithm, AlgorithmParameters parameters, char[] password)
+      throws GeneralSecurityException {
+    PBEKeySpec spec = new PBEKeySpec(password);
+    try {
+      SecretKey key = SecretKeyFactory.getInstance(algorithm).generateSecret(spec);
+      Cipher cipher = Cipher.getInstance(algorithm);
+      cipher.init(Cipher.DECRYPT_MODE, key, parameters);
+      return cipher;
+    } finally {
+      spec.clearPassword();
+    }
   }
 
   private static IllegalArgumentException unsupported(byte[] encrypted, String name, Path file) {
