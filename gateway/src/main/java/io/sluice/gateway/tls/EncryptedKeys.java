@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Decrypts a PKCS#8 {@code EncryptedPrivateKeyInfo} ({@code -----BEGIN ENCRYPTED PRIVATE KEY-----}) with the JDK's
  * password-based ciphers: PBES2 with PBKDF2 (HMAC-SHA1 to HMAC-SHA512) and AES-128-CBC or AES-256-CBC, as
  * {@code openssl genpkey -aes256} and {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} write (any UTF-8 password), and
- * the PBES1 and PKCS#12 schemes the JDK has ({@code openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES}; ASCII passwords). Not scrypt, AES-192, 3DES or Camellia
- * under PBES2: the JDK reads no such parameters. Every failure is an {@link IllegalArgumentException} whose message
+ * the PBES1 and PKCS#12 schemes the JDK has ({@code openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES}; ASCII passwords). Not
+ * scrypt, AES-192, 3DES or Camellia under PBES2: the JDK reads no such parameters. Every failure is an {@link IllegalArgumentException} whose message
  * names the files, never what they hold.
  */
 final class EncryptedKeys {
@@ -40,15 +40,18 @@ final class EncryptedKeys {
       info = new EncryptedPrivateKeyInfo(encrypted);
     } catch (IOException e) {
       // The JDK refuses parameters it has no cipher for (scrypt, AES-192-CBC, DES-EDE3-CBC under PBES2).
-      throw unsupported(encrypted, name, file);
+      throw unsupported(encrypted, name, file, "");
     }
     Cipher cipher;
+    String algorithm = cipherName(info);
+    boolean pbes2 = algorithm.startsWith(PBES2_PREFIX);
     try {
-      String algorithm = cipherName(info);
-      cipher = algorithm.startsWith(PBES2_PREFIX) ? pbes2(algorithm, info.getAlgParameters(), password)
+      cipher = pbes2 ? pbes2(algorithm, info.getAlgParameters(), password)
           : pbes1(algorithm, info.getAlgParameters(), password);
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw unsupported(encrypted, name, file);
+      // The JDK's PBES1 and PKCS#12 ciphers take ASCII passwords only.
+      throw unsupported(encrypted, name, file,
+          pbes2 || isAscii(password) ? "" : " with a password that is not ASCII");
     }
     try {
       return info.getKeySpec(cipher).getEncoded();
@@ -116,7 +119,17 @@ final class EncryptedKeys {
     }
   }
 
-  private static IllegalArgumentException unsupported(byte[] encrypted, String name, Path file) {
+  private static boolean isAscii(char[] password) {
+    for (char c : password) {
+      if (c > 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The failure of a key whose scheme the JDK has no cipher for; {@code why} may add why not. */
+  private static IllegalArgumentException unsupported(byte[] encrypted, String name, Path file, String why) {
     String scheme;
     try {
       scheme = Der.encryptionSchemeOf(encrypted);
@@ -124,7 +137,7 @@ final class EncryptedKeys {
       return PemFiles.noKey(name, file);
     }
     return new IllegalArgumentException(name + ": " + file + " is encrypted with " + scheme + ", which this "
-        + "server cannot decrypt (expected: PBES2 with PBKDF2 and AES-128-CBC or AES-256-CBC; convert it with: "
-        + PemFiles.convertCommand(file) + ")");
+        + "server cannot decrypt" + why + " (expected: PBES2 with PBKDF2 and AES-128-CBC or AES-256-CBC; convert "
+        + "it with: " + PemFiles.convertCommand(file) + ")");
   }
 }

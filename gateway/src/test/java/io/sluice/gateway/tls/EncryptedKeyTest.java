@@ -171,6 +171,17 @@ class EncryptedKeyTest {
   }
 
   @Test
+  void pkcs12SchemesTakeAsciiPasswordsOnly() throws Exception {
+    Path key = EncryptedPem.write(pki.serverKey, "PBEWithSHA1AndDESede", PASSWORD, dir.resolve("3des.pem"));
+    Path utf8 = Files.writeString(dir.resolve("utf8-3des.txt"), "pässwörd\n", StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> keyOf(options(key, utf8)))
+        .hasMessage("privateKey: " + key + " is encrypted with PBE-SHA1-3DES, which this server cannot decrypt "
+            + "with a password that is not ASCII (expected: PBES2 with PBKDF2 and AES-128-CBC or AES-256-CBC; "
+            + "convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in 3des.pem -out key.pem)");
+  }
+
+  @Test
   void aSchemeTheJdkCannotDecryptIsNamedWithHowToConvertIt() throws Exception {
     byte[] der = EncryptedPem.encrypt(EncryptedPem.body(Files.readString(pki.serverKey), "PRIVATE KEY"),
         EncryptedPem.PBES2_AES_256, PASSWORD);

@@ -14,8 +14,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Certificates made at test time, written as PEM files into a directory: a CA, a server certificate for
  * {@code 127.0.0.1} and {@code localhost} signed by it, a client certificate signed by it, and a client
- * certificate signed by another CA; the server key also encrypted on request. Plus client {@link SSLContext}s trusting the CA, with or without a client
- * certificate.
+ * certificate signed by another CA; the server key also encrypted on request. Plus client {@link SSLContext}s
+ * trusting the CA, with or without a client certificate.
  */
 public final class TestPki {
   public final Path caCertificate;
