@@ -1,8 +1,10 @@
 package io.sluice.gateway.cli;
 
+import io.sluice.gateway.tls.PasswordFile;
 import io.sluice.gateway.tls.TlsContexts;
 import io.sluice.gateway.tls.TlsOptions;
 import java.nio.file.Path;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,9 +12,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The TLS flags of {@code sluice serve}: one certificate and key for the HTTP and gRPC listeners, another for the
- * admin listener, which may also require client certificates (mutual TLS). The PEM files are read when the flags
- * are turned into {@link TlsOptions}, so a missing file or unreadable PEM is a usage error (exit code 2), not a
- * failed start.
+ * admin listener, which may also require client certificates (mutual TLS); an encrypted key comes with a password
+ * file. The files are read when the flags are turned into {@link TlsOptions}, so a missing file, an unreadable PEM
+ * or a wrong password is a usage error (exit code 2), not a failed start.
  */
 final class TlsFlags {
   @Spec(Spec.Target.MIXEE)
@@ -24,9 +26,15 @@ final class TlsFlags {
   Path certificate;
 
   @Option(names = "--tls-key", paramLabel = "FILE",
-      description = "PEM private key of --tls-cert, unencrypted: PKCS#8 (-----BEGIN PRIVATE KEY-----), PKCS#1 RSA "
-          + "or SEC1 EC.")
+      description = "PEM private key of --tls-cert: PKCS#8 (-----BEGIN PRIVATE KEY-----, or -----BEGIN ENCRYPTED "
+          + "PRIVATE KEY----- with --tls-key-password-file), PKCS#1 RSA or SEC1 EC.")
   Path key;
+
+  @Option(names = "--tls-key-password-file", paramLabel = "FILE",
+      description = "File whose first line is the password of an encrypted --tls-key (PBES2 with PBKDF2 and "
+          + "AES-128/256-CBC, as openssl genpkey -aes256 writes); at most 4 KiB, the line break is not part of it. "
+          + "With an unencrypted key it is read and unused.")
+  Path keyPassword;
 
   @Option(names = "--admin-tls-cert", paramLabel = "FILE",
       description = "PEM certificate chain for HTTPS on the admin listener; needs --admin-tls-key "
@@ -34,8 +42,14 @@ final class TlsFlags {
   Path adminCertificate;
 
   @Option(names = "--admin-tls-key", paramLabel = "FILE",
-      description = "PEM private key of --admin-tls-cert, unencrypted (as --tls-key).")
+      description = "PEM private key of --admin-tls-cert (as --tls-key; encrypted with "
+          + "--admin-tls-key-password-file).")
   Path adminKey;
+
+  @Option(names = "--admin-tls-key-password-file", paramLabel = "FILE",
+      description = "File whose first line is the password of an encrypted --admin-tls-key (as "
+          + "--tls-key-password-file).")
+  Path adminKeyPassword;
 
   @Option(names = "--admin-tls-client-ca", paramLabel = "FILE",
       description = "PEM certificates of the CAs whose client certificates the admin listener accepts; turns "
@@ -44,10 +58,10 @@ final class TlsFlags {
   Path adminClientCa;
 
   @Option(names = "--tls-reload-secs", paramLabel = "SECONDS", defaultValue = "60",
-      description = "How often the certificate, key and client CA files of every TLS listener are checked for "
-          + "changes; a changed pair is read again and served to new connections (a pair that does not fit is "
-          + "refused with a warning and the previous certificate stays); 0 reads them once "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "How often the certificate, key, key password and client CA files of every TLS listener are "
+          + "checked for changes; a changed pair is read again (with the password file, so key and password can "
+          + "rotate together) and served to new connections (a pair that does not fit is refused with a warning "
+          + "and the previous certificate stays); 0 reads them once (default: ${DEFAULT-VALUE}).")
   long reloadSeconds;
 
   /**
@@ -56,7 +70,7 @@ final class TlsFlags {
    * @throws CommandLine.ParameterException when the flags or their files are wrong
    */
   TlsOptions listeners() {
-    return options("TLS of the HTTP and gRPC listeners", "--tls-cert", certificate, "--tls-key", key, null);
+    return options("TLS of the HTTP and gRPC listeners", "--tls-", certificate, key, keyPassword, null);
   }
 
   /**
@@ -68,14 +82,21 @@ final class TlsFlags {
     if (adminClientCa != null && adminCertificate == null && adminKey == null) {
       throw usage("--admin-tls-client-ca needs --admin-tls-cert and --admin-tls-key");
     }
-    return options("TLS of the admin listener", "--admin-tls-cert", adminCertificate, "--admin-tls-key", adminKey,
+    return options("TLS of the admin listener", "--admin-tls-", adminCertificate, adminKey, adminKeyPassword,
         adminClientCa);
   }
 
-  private TlsOptions options(String what, String certificateFlag, Path certificateFile, String keyFlag,
-      Path keyFile, Path clientCa) {
+  /** The options of one listener's flags, which all start with {@code prefix} ({@code --tls-}). */
+  private TlsOptions options(String what, String prefix, Path certificateFile, Path keyFile, Path passwordFile,
+      Path clientCa) {
+    String certificateFlag = prefix + "cert";
+    String keyFlag = prefix + "key";
+    String passwordFlag = prefix + "key-password-file";
     if (reloadSeconds < 0) {
       throw usage("--tls-reload-secs: " + reloadSeconds + " (expected: >= 0, 0 = never)");
+    }
+    if (passwordFile != null && keyFile == null) {
+      throw usage(passwordFlag + " needs " + keyFlag);
     }
     if (certificateFile == null && keyFile == null) {
       return null;
@@ -84,7 +105,12 @@ final class TlsFlags {
       throw usage(certificateFlag + " and " + keyFlag + " go together (expected: both, or neither for plaintext)");
     }
     try {
-      TlsOptions options = TlsOptions.of(certificateFile, keyFile).withReloadIntervalSeconds(reloadSeconds);
+      if (passwordFile != null) {
+        // Errors in the password file itself name the flag; the password is not kept.
+        Arrays.fill(PasswordFile.read(passwordFlag, passwordFile), '\0');
+      }
+      TlsOptions options = TlsOptions.of(certificateFile, keyFile).withPrivateKeyPasswordFile(passwordFile)
+          .withReloadIntervalSeconds(reloadSeconds);
       if (clientCa != null) {
         options = options.requireClientCertificates(clientCa);
       }

@@ -14,26 +14,30 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * Reads the PEM files of a TLS listener: certificates, and an unencrypted PKCS#8 private key that belongs to the
- * first certificate. Every failure is an {@link IllegalArgumentException} whose message names the file and what
- * was expected, never what the file holds.
+ * Reads the PEM files of a TLS listener: certificates, and a private key that belongs to the first certificate,
+ * unencrypted or PKCS#8-encrypted with a password from a file ({@link EncryptedKeys}, {@link PasswordFile}). Every
+ * failure is an {@link IllegalArgumentException} whose message names the file and what was expected, never what
+ * the file holds.
  */
 final class PemFiles {
   /** PEM files larger than this are not read (a certificate chain is a few kilobytes). */
   static final long MAX_FILE_BYTES = 1 << 20;
 
-  /** The PEM labels of the unencrypted keys read: PKCS#8, and PKCS#1 (RSA) and SEC1 (EC) as OpenSSL writes them. */
+  /** The PEM labels of the keys read: PKCS#8, plain or encrypted, and PKCS#1 (RSA) and SEC1 (EC) (OpenSSL's). */
   private static final String PKCS8 = "PRIVATE KEY";
+  private static final String ENCRYPTED = "ENCRYPTED PRIVATE KEY";
   private static final String PKCS1_RSA = "RSA PRIVATE KEY";
   private static final String SEC1_EC = "EC PRIVATE KEY";
-  private static final String ENCRYPTED = "ENCRYPTED PRIVATE KEY";
-  private static final String EXPECTED_KEY = "expected: an unencrypted PEM key, -----BEGIN PRIVATE KEY----- "
-      + "(PKCS#8), -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----";
+  private static final String EXPECTED_KEY = "expected: a PEM key, -----BEGIN PRIVATE KEY----- or -----BEGIN "
+      + "ENCRYPTED PRIVATE KEY----- (PKCS#8), -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----";
+  /** What messages call a key's password file: the {@link TlsOptions} component. */
+  private static final String PASSWORD_FILE = "privateKeyPasswordFile";
 
   private PemFiles() {}
 
@@ -60,11 +64,12 @@ final class PemFiles {
   }
 
   /**
-   * The private key in {@code file}, checked to belong to {@code certificate} (it signs what the certificate's
-   * public key verifies).
+   * The private key in {@code file}, decrypted with the password in {@code passwordFile} when it is encrypted, and
+   * checked to belong to {@code certificate} (it signs what the certificate's public key verifies). A password file
+   * must hold a password even when the key is not encrypted (it is then unused).
    */
-  static PrivateKey privateKeyOf(X509Certificate certificate, String name, Path file) {
-    PrivateKey key = readKey(name, file, certificate);
+  static PrivateKey privateKeyOf(X509Certificate certificate, String name, Path file, Path passwordFile) {
+    PrivateKey key = readKey(name, file, passwordFile, certificate);
     if (!belongTogether(key, certificate)) {
       throw new IllegalArgumentException(name + ": " + file + " is not the private key of the first certificate "
           + "(expected: the key of the certificate the chain starts with)");
@@ -72,28 +77,25 @@ final class PemFiles {
     return key;
   }
 
-  private static PrivateKey readKey(String name, Path file, X509Certificate certificate) {
-    String text;
-    try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new IllegalArgumentException(name + ": " + file + " is larger than " + MAX_FILE_BYTES + " bytes ("
-            + EXPECTED_KEY + ")");
-      }
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException tooLarge) {
-        throw tooLarge;
-      }
-      throw new IllegalArgumentException(name + ": " + file + " cannot be read (" + EXPECTED_KEY + ")");
+  /** The command that turns {@code file} into a key these files read: PKCS#8 encrypted with PBES2 and AES-256. */
+  static String convertCommand(Path file) {
+    return "openssl pkcs8 -topk8 -v2 aes-256-cbc -in " + file.getFileName() + " -out key.pem";
+  }
+
+  private static PrivateKey readKey(String name, Path file, Path passwordFile, X509Certificate certificate) {
+    String text = readText(name, file);
+    // OpenSSL's traditional format with a Proc-Type header (openssl genrsa -aes256): MD5-based, not read
+    if (text.contains("Proc-Type: 4,ENCRYPTED")) {
+      throw new IllegalArgumentException(name + ": " + file + " holds a key encrypted in OpenSSL's traditional "
+          + "format (expected: PKCS#8, -----BEGIN ENCRYPTED PRIVATE KEY-----; convert it with: "
+          + convertCommand(file) + ")");
     }
-    // PKCS#8 encrypted, or OpenSSL's traditional format with a Proc-Type header (openssl genrsa -aes256)
-    if (text.contains("-----BEGIN " + ENCRYPTED + "-----") || text.contains("Proc-Type: 4,ENCRYPTED")) {
-      throw new IllegalArgumentException(name + ": " + file + " holds an encrypted key (expected: an unencrypted "
-          + "key; decrypt it with: openssl pkey -in " + file.getFileName() + " -out key.pem)");
-    }
+    byte[] pkcs8 = decrypted(text, name, file, passwordFile);
     String algorithm = certificate.getPublicKey().getAlgorithm();
     try {
-      byte[] pkcs8 = block(text, PKCS8);
+      if (pkcs8 == null) {
+        pkcs8 = block(text, PKCS8);
+      }
       if (pkcs8 == null) {
         byte[] inner = block(text, "EC".equals(algorithm) ? SEC1_EC : PKCS1_RSA);
         pkcs8 = inner == null ? null : Der.privateKeyInfo(Der.algorithmOf(certificate.getPublicKey()), inner);
@@ -103,9 +105,62 @@ final class PemFiles {
       }
     } catch (IllegalArgumentException | GeneralSecurityException e) {
       // reported below
+    } finally {
+      if (pkcs8 != null) {
+        Arrays.fill(pkcs8, (byte) 0);
+      }
     }
-    throw new IllegalArgumentException(name + ": " + file + " holds no private key that can be read ("
+    throw noKey(name, file);
+  }
+
+  /** The failure of a key file whose content is not a key. */
+  static IllegalArgumentException noKey(String name, Path file) {
+    return new IllegalArgumentException(name + ": " + file + " holds no private key that can be read ("
         + EXPECTED_KEY + ")");
+  }
+
+  private static String readText(String name, Path file) {
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(name + ": " + file + " is larger than " + MAX_FILE_BYTES + " bytes ("
+            + EXPECTED_KEY + ")");
+      }
+      return Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException tooLarge) {
+        throw tooLarge;
+      }
+      throw new IllegalArgumentException(name + ": " + file + " cannot be read (" + EXPECTED_KEY + ")");
+    }
+  }
+
+  /**
+   * The PKCS#8 key of {@code text}'s encrypted PKCS#8 block, or null when it has none; reads the password file
+   * when there is one, whether or not the key needs it.
+   */
+  private static byte[] decrypted(String text, String name, Path file, Path passwordFile) {
+    char[] password = passwordFile == null ? null : PasswordFile.read(PASSWORD_FILE, passwordFile);
+    try {
+      byte[] encrypted;
+      try {
+        encrypted = block(text, ENCRYPTED);
+      } catch (IllegalArgumentException notBase64) {
+        throw noKey(name, file);
+      }
+      if (encrypted == null) {
+        return null;
+      }
+      if (password == null) {
+        throw new IllegalArgumentException(name + ": " + file + " holds an encrypted key and no password file "
+            + "was given (expected: the file with its password, " + PASSWORD_FILE + ": --tls-key-password-file, "
+            + "or --admin-tls-key-password-file for --admin-tls-key)");
+      }
+      return EncryptedKeys.decrypt(encrypted, password, name, file, passwordFile);
+    } finally {
+      if (password != null) {
+        Arrays.fill(password, '\0');
+      }
+    }
   }
 
   /** The bytes of the first PEM block labelled {@code label}, or null when there is none. */

@@ -24,7 +24,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * a rotated certificate is served without a restart: connections that start after a reload get the new one,
  * connections already open keep theirs. A reload whose files do not hold a certificate chain and its key (say,
  * caught halfway through a rotation) is refused with one WARNING and the previous certificate stays in use; the
- * same files are tried again once they change again. For mutual TLS, the client CAs ({@link #clientTrust()}) are
+ * same files are tried again once they change again. An encrypted key's password file is watched with the key, so a
+ * rotation may change both. For mutual TLS, the client CAs ({@link #clientTrust()}) are
  * reloaded the same way, in the same poll.
  *
  * <p>With a reload interval, a daemon thread compares the files' stamps ({@link FileStamps}) every interval
@@ -58,20 +59,24 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
   private final String listeners;
   private final Path certificateChain;
   private final Path privateKey;
+  private final Path privateKeyPasswordFile;
   private final ReloadingTrustManager clientTrust;
   private final ScheduledExecutorService poller;
   private volatile Identity current;
   private volatile Identity previous;
   private final FileStamps stamps;
 
-  private ReloadingKeyManager(String listeners, Path certificateChain, Path privateKey, Path clientCa,
-      long intervalSeconds) {
+  private ReloadingKeyManager(String listeners, TlsOptions options) {
     this.listeners = listeners;
-    this.certificateChain = certificateChain;
-    this.privateKey = privateKey;
-    this.stamps = new FileStamps(certificateChain, privateKey);
+    this.certificateChain = options.certificateChain();
+    this.privateKey = options.privateKey();
+    this.privateKeyPasswordFile = options.privateKeyPasswordFile();
+    this.stamps = privateKeyPasswordFile == null ? new FileStamps(certificateChain, privateKey)
+        : new FileStamps(certificateChain, privateKey, privateKeyPasswordFile);
     this.current = load(0);
-    this.clientTrust = clientCa == null ? null : new ReloadingTrustManager(listeners, clientCa);
+    this.clientTrust = options.clientCa() == null ? null
+        : new ReloadingTrustManager(listeners, options.clientCa());
+    long intervalSeconds = options.reloadIntervalSeconds();
     if (intervalSeconds <= 0) {
       this.poller = null;
       return;
@@ -101,8 +106,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
    * share it: its log lines name them all.
    */
   public static ReloadingKeyManager of(TlsOptions options, List<String> listeners) {
-    return new ReloadingKeyManager(describe(listeners), options.certificateChain(), options.privateKey(),
-        options.clientCa(), options.reloadIntervalSeconds());
+    return new ReloadingKeyManager(describe(listeners), options);
   }
 
   /** {@code HTTP listener}, {@code HTTP, gRPC listeners}: the start of log lines and errors about their files. */
@@ -111,7 +115,8 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
   }
 
   /**
-   * Reads the certificate and key files again if they changed since the last look; called by the poller (which
+   * Reads the certificate and key files (and the key's password file) again if any of them changed since the last
+   * look; called by the poller (which
    * also reloads the client CAs), and by tests.
    */
   public synchronized Reload reloadIfChanged() {
@@ -158,7 +163,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
 
   private Identity load(int generation) {
     X509Certificate[] chain = PemFiles.certificates("certificateChain", certificateChain);
-    PrivateKey key = PemFiles.privateKeyOf(chain[0], "privateKey", privateKey);
+    PrivateKey key = PemFiles.privateKeyOf(chain[0], "privateKey", privateKey, privateKeyPasswordFile);
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);

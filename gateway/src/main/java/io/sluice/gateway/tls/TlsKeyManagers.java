@@ -8,10 +8,10 @@ import java.util.Map;
 
 /**
  * The certificates of a server's TLS listeners: one {@link ReloadingKeyManager} per distinct set of files, shared by
- * every listener whose {@link TlsOptions} name those files. Listeners on the same certificate, key and client CA
- * files (with the same reload interval) thus share one reload thread, read the files once per rotation, log one
- * line naming them all ({@code HTTP, gRPC listeners: TLS certificate reloaded ...}) and always present the same
- * certificate. Files are compared by absolute path; the client-certificate mode and the handshake timeout are the
+ * every listener whose {@link TlsOptions} name those files. Listeners on the same certificate, key, key password
+ * and client CA files (with the same reload interval) thus share one reload thread, read the files once per
+ * rotation, log one line naming them all ({@code HTTP, gRPC listeners: TLS certificate reloaded ...}) and always
+ * present the same certificate. Files are compared by absolute path; the client-certificate mode and the handshake timeout are the
  * listener's own (they are not part of the key manager).
  *
  * <p>Owned by the server: built before its listeners, which only use the key managers, and closed once after they
@@ -19,14 +19,16 @@ import java.util.Map;
  */
 public final class TlsKeyManagers implements AutoCloseable {
   /** What decides whether two listeners can share a key manager. */
-  private record Files(Path certificateChain, Path privateKey, Path clientCa, long reloadIntervalSeconds) {
+  private record Files(Path certificateChain, Path privateKey, Path privateKeyPasswordFile, Path clientCa,
+      long reloadIntervalSeconds) {
     static Files of(TlsOptions options) {
       return new Files(absolute(options.certificateChain()), absolute(options.privateKey()),
-          options.clientCa() == null ? null : absolute(options.clientCa()), options.reloadIntervalSeconds());
+          absolute(options.privateKeyPasswordFile()), absolute(options.clientCa()), options.reloadIntervalSeconds());
     }
 
+    /** {@code file} absolute and normalized, or null when it is null. */
     private static Path absolute(Path file) {
-      return file.toAbsolutePath().normalize();
+      return file == null ? null : file.toAbsolutePath().normalize();
     }
   }
 

@@ -130,6 +130,51 @@ class TlsFlagsTest {
   }
 
   @Test
+  void anEncryptedKeyIsReadWithItsPasswordFile() throws Exception {
+    Path key = pki.encryptedServerKey("flag secret");
+    Path password = Files.writeString(dir.resolve("flag-password.txt"), "flag secret\r\n");
+
+    TlsFlags flags = parse("--tls-cert", pki.serverCertificate, "--tls-key", key,
+        "--tls-key-password-file", password, "--admin-tls-cert", pki.serverCertificate, "--admin-tls-key", key,
+        "--admin-tls-key-password-file", password);
+
+    assertThat(flags.listeners().privateKeyPasswordFile()).isEqualTo(password);
+    assertThat(flags.admin().privateKeyPasswordFile()).isEqualTo(password);
+    assertThat(parse("--tls-cert", pki.serverCertificate, "--tls-key", pki.serverKey).listeners()
+        .privateKeyPasswordFile()).isNull();
+  }
+
+  @Test
+  void passwordFileErrorsAreUsageErrorsNamingTheFlagNotThePassword() throws Exception {
+    Path key = pki.encryptedServerKey("flag secret");
+    Path password = Files.writeString(dir.resolve("right-password.txt"), "flag secret\n");
+    Path wrong = Files.writeString(dir.resolve("wrong-password.txt"), "guessed wrong\n");
+    Path empty = Files.writeString(dir.resolve("empty-password.txt"), "");
+    Path large = Files.writeString(dir.resolve("large-password.txt"), "x".repeat(5_000));
+
+    assertUsageError(serve("--tls-key-password-file", password),
+        "--tls-key-password-file needs --tls-key");
+    assertUsageError(serve("--admin-tls-key-password-file", password),
+        "--admin-tls-key-password-file needs --admin-tls-key");
+    assertUsageError(serve("--tls-cert", pki.serverCertificate, "--tls-key", key),
+        "TLS of the HTTP and gRPC listeners: privateKey: " + key + " holds an encrypted key and no password "
+            + "file was given (expected: the file with its password, privateKeyPasswordFile: "
+            + "--tls-key-password-file, or --admin-tls-key-password-file for --admin-tls-key)");
+    assertUsageError(serve("--tls-cert", pki.serverCertificate, "--tls-key", key, "--tls-key-password-file", empty),
+        "TLS of the HTTP and gRPC listeners: --tls-key-password-file: " + empty + " holds no password");
+    assertUsageError(serve("--admin-tls-cert", pki.serverCertificate, "--admin-tls-key", key,
+        "--admin-tls-key-password-file", large),
+        "TLS of the admin listener: --admin-tls-key-password-file: " + large + " is larger than 4096 bytes");
+    assertUsageError(serve("--tls-cert", pki.serverCertificate, "--tls-key", key, "--tls-key-password-file",
+        dir.resolve("missing.txt")), "--tls-key-password-file: " + dir.resolve("missing.txt") + " cannot be read");
+    Run wrongPassword = serve("--tls-cert", pki.serverCertificate, "--tls-key", key, "--tls-key-password-file",
+        wrong);
+    assertUsageError(wrongPassword, "privateKey: " + key + " cannot be decrypted (wrong password in " + wrong
+        + ", or the key is damaged)");
+    assertThat(wrongPassword.err()).doesNotContain("guessed wrong");
+  }
+
+  @Test
   void aNonLoopbackAdminNeedsClientCertificatesOrATokenEvenWithTls() {
     assertUsageError(serve("--admin-host", "0.0.0.0", "--admin-tls-cert", pki.serverCertificate,
         "--admin-tls-key", pki.serverKey), "needs a bearer token or client certificates");

@@ -126,6 +126,56 @@ class CertificateReloadTest {
   }
 
   @Test
+  void anEncryptedKeyRotatedWithANewPasswordIsReadWithItsPasswordFile() throws Exception {
+    Path password = dir.resolve("password.txt");
+    replace(Files.writeString(dir.resolve("first-password.txt"), "first secret\n"), password);
+    install(first.serverCertificate, first.encryptedServerKey("first secret"));
+    Path secondPassword = Files.writeString(dir.resolve("second-password.txt"), "second secret\r\n");
+    Path secondKey = second.encryptedServerKey("second secret");
+    try (ReloadingKeyManager keys = ReloadingKeyManager.of(
+        TlsOptions.of(certificate, key).withPrivateKeyPasswordFile(password))) {
+      assertThat(served(keys)).isEqualTo(certificateIn(first.serverCertificate));
+
+      // the new pair, but the old password: refused, and the previous certificate stays
+      install(second.serverCertificate, secondKey);
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.REFUSED);
+      assertThat(served(keys)).isEqualTo(certificateIn(first.serverCertificate));
+
+      // the password file alone changes: the pair is read again with it
+      replace(secondPassword, password);
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.RELOADED);
+      assertThat(served(keys)).isEqualTo(certificateIn(second.serverCertificate));
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.UNCHANGED);
+
+      // key and password rotated together
+      replace(Files.writeString(dir.resolve("third-password.txt"), "third secret"), password);
+      install(first.serverCertificate, first.encryptedServerKey("third secret"));
+      assertThat(keys.reloadIfChanged()).isEqualTo(Reload.RELOADED);
+      assertThat(served(keys)).isEqualTo(certificateIn(first.serverCertificate));
+    }
+  }
+
+  @Test
+  void listenersShareAKeyManagerOnlyWithTheSamePasswordFile() throws Exception {
+    Path password = Files.writeString(dir.resolve("password.txt"), "secret\n");
+    Path otherPassword = Files.writeString(dir.resolve("other-password.txt"), "secret\n");
+    TlsOptions plain = TlsOptions.of(certificate, key);
+    TlsOptions withPassword = plain.withPrivateKeyPasswordFile(password);
+    Map<String, TlsOptions> listeners = new LinkedHashMap<>();
+    listeners.put("HTTP", plain);
+    listeners.put("gRPC", withPassword);
+    listeners.put("admin", plain.withPrivateKeyPasswordFile(otherPassword));
+    listeners.put("other", TlsOptions.of(certificate, key).withPrivateKeyPasswordFile(dir.resolve(".")
+        .resolve("password.txt")));
+
+    try (TlsKeyManagers keys = TlsKeyManagers.of(listeners)) {
+      assertThat(keys.keyManager(withPassword)).isNotSameAs(keys.keyManager(plain));
+      assertThat(keys.keyManager(listeners.get("admin"))).isNotSameAs(keys.keyManager(withPassword));
+      assertThat(keys.keyManager(listeners.get("other"))).isSameAs(keys.keyManager(withPassword));
+    }
+  }
+
+  @Test
   void rotatedClientCasDecideWhichClientCertificatesAreAccepted() throws Exception {
     Path clientCa = dir.resolve("clients-ca.pem");
     replace(first.caCertificate, clientCa);

@@ -14,8 +14,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Certificates made at test time, written as PEM files into a directory: a CA, a server certificate for
  * {@code 127.0.0.1} and {@code localhost} signed by it, a client certificate signed by it, and a client
- * certificate signed by another CA. Plus client {@link SSLContext}s trusting the CA, with or without a client
- * certificate.
+ * certificate signed by another CA; the server key also encrypted on request. Plus client {@link SSLContext}s
+ * trusting the CA, with or without a client certificate.
  */
 public final class TestPki {
   public final Path caCertificate;
@@ -53,6 +53,15 @@ public final class TestPki {
   /** Makes the certificates and writes them under {@code dir}. */
   public static TestPki create(Path dir) throws Exception {
     return new TestPki(dir);
+  }
+
+  /**
+   * The server key encrypted with {@code password} (PKCS#8, PBES2 with AES-256-CBC), written next to it as
+   * {@code server-key-encrypted.pem}.
+   */
+  public Path encryptedServerKey(String password) throws Exception {
+    return EncryptedPem.write(serverKey, EncryptedPem.PBES2_AES_256, password,
+        serverKey.resolveSibling("server-key-encrypted.pem"));
   }
 
   /** Server TLS with the server certificate, no client certificates. */

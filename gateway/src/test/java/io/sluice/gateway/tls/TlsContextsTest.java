@@ -10,7 +10,6 @@ import io.netty.pkitesting.X509Bundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Base64;
 import java.time.temporal.ChronoUnit;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,9 +81,9 @@ class TlsContextsTest {
     for (Path key : new Path[] {garbage, pki.serverCertificate}) {
       assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, key)))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("privateKey: " + key + " holds no private key that can be read (expected: an unencrypted "
-              + "PEM key, -----BEGIN PRIVATE KEY----- (PKCS#8), -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC "
-              + "PRIVATE KEY-----)")
+          .hasMessage("privateKey: " + key + " holds no private key that can be read (expected: a PEM key, "
+              + "-----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY----- (PKCS#8), -----BEGIN RSA "
+              + "PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----)")
           .hasNoCause();
     }
   }
@@ -149,33 +148,28 @@ class TlsContextsTest {
   }
 
   @Test
-  void anEncryptedKeyIsNamedWithHowToDecryptIt() throws Exception {
-    Path encrypted = Files.writeString(dir.resolve("encrypted-key.pem"),
-        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n");
-    Path traditional = Files.writeString(dir.resolve("encrypted-rsa-key.pem"), "-----BEGIN RSA PRIVATE KEY-----\n"
-        + "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\nMIIB\n"
-        + "-----END RSA PRIVATE KEY-----\n");
-    for (Path key : new Path[] {encrypted, traditional}) {
-      assertThatThrownBy(() -> TlsContexts.forNetty(TlsOptions.of(pki.serverCertificate, key)))
-          .hasMessage("privateKey: " + key + " holds an encrypted key (expected: an unencrypted key; decrypt "
-              + "it with: openssl pkey -in " + key.getFileName() + " -out key.pem)");
+  void encryptedRsaKeysAreDecryptedAsEcOnesAre() throws Exception {
+    Path[] files = rsaCertificate("rsa-encrypted");
+    Path key = EncryptedPem.write(files[1], EncryptedPem.PBES2_AES_256, "rsa secret",
+        dir.resolve("rsa-encrypted-key.pem"));
+    Path password = Files.writeString(dir.resolve("rsa-password.txt"), "rsa secret\r\n");
+
+    try (ReloadingKeyManager keys = ReloadingKeyManager.of(
+        TlsOptions.of(files[0], key).withPrivateKeyPasswordFile(password))) {
+      assertThat(keys.getPrivateKey(keys.chooseEngineServerAlias("RSA", null, null)).getAlgorithm())
+          .isEqualTo("RSA");
     }
   }
 
   /** The PKCS#1 or SEC1 key inside the PKCS#8 PEM file {@code pkcs8}, as OpenSSL's traditional format writes it. */
   private static String traditional(String algorithm, Path pkcs8) throws Exception {
-    String text = Files.readString(pkcs8);
-    String begin = "-----BEGIN PRIVATE KEY-----";
-    byte[] der = Base64.getMimeDecoder().decode(text.substring(text.indexOf(begin) + begin.length(),
-        text.indexOf("-----END PRIVATE KEY-----")));
+    byte[] der = EncryptedPem.body(Files.readString(pkcs8), "PRIVATE KEY");
     // PrivateKeyInfo ::= SEQUENCE { INTEGER, SEQUENCE, OCTET STRING }: skip to the OCTET STRING's content
     int at = skipHeader(der, 0);
     at = skipElement(der, skipElement(der, at));
     int content = skipHeader(der, at);
     byte[] inner = java.util.Arrays.copyOfRange(der, content, der.length);
-    String label = algorithm + " PRIVATE KEY";
-    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder().encodeToString(inner) + "\n-----END " + label
-        + "-----\n";
+    return EncryptedPem.pem(algorithm + " PRIVATE KEY", inner);
   }
 
   private static int skipHeader(byte[] der, int at) {

@@ -39,7 +39,7 @@ class TlsOptionsTest {
     assertThat(options.clientAuth()).isEqualTo(ClientAuth.REQUIRE);
     assertThat(options.clientCa()).isEqualTo(cert);
     assertThat(options.requiresClientCertificates()).isTrue();
-    assertThat(new TlsOptions(cert, key, cert, ClientAuth.OPTIONAL, 1, 0).requiresClientCertificates()).isFalse();
+    assertThat(new TlsOptions(cert, key, null, cert, ClientAuth.OPTIONAL, 1, 0).requiresClientCertificates()).isFalse();
   }
 
   @Test
@@ -57,12 +57,28 @@ class TlsOptionsTest {
   }
 
   @Test
+  void aKeyPasswordFileIsOptionalKeptByTheOtherSettersAndMustBeReadable() throws Exception {
+    Path password = Files.writeString(dir.resolve("password.txt"), "secret\n");
+    Path missing = dir.resolve("missing.txt");
+
+    assertThat(TlsOptions.of(cert, key).privateKeyPasswordFile()).isNull();
+    TlsOptions options = TlsOptions.of(cert, key).withPrivateKeyPasswordFile(password)
+        .requireClientCertificates(cert).withHandshakeTimeoutMillis(250).withReloadIntervalSeconds(5);
+    assertThat(options.privateKeyPasswordFile()).isEqualTo(password);
+    assertThatThrownBy(() -> TlsOptions.of(cert, key).withPrivateKeyPasswordFile(missing))
+        .hasMessage("privateKeyPasswordFile: " + missing + " is not a file (expected: a readable file with the "
+            + "key's password)");
+    assertThatThrownBy(() -> TlsOptions.of(cert, key).withPrivateKeyPasswordFile(dir))
+        .hasMessageStartingWith("privateKeyPasswordFile: " + dir + " is not a file");
+  }
+
+  @Test
   void clientAuthAndCaMustAgree() {
-    assertThatThrownBy(() -> new TlsOptions(cert, key, null, ClientAuth.REQUIRE, 1, 0))
+    assertThatThrownBy(() -> new TlsOptions(cert, key, null, null, ClientAuth.REQUIRE, 1, 0))
         .hasMessage("clientCa: null (expected: a PEM file)");
-    assertThatThrownBy(() -> new TlsOptions(cert, key, cert, ClientAuth.NONE, 1, 0))
+    assertThatThrownBy(() -> new TlsOptions(cert, key, null, cert, ClientAuth.NONE, 1, 0))
         .hasMessage("clientAuth: NONE with a clientCa (expected: OPTIONAL or REQUIRE)");
-    assertThatThrownBy(() -> new TlsOptions(cert, key, null, null, 1, 0))
+    assertThatThrownBy(() -> new TlsOptions(cert, key, null, null, null, 1, 0))
         .hasMessage("clientAuth: null (expected: NONE, OPTIONAL or REQUIRE)");
   }
 
