@@ -20,8 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  * password-based ciphers: PBES2 with PBKDF2 (HMAC-SHA1 to HMAC-SHA512) and AES-128-CBC or AES-256-CBC, as
  * {@code openssl genpkey -aes256} and {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} write (any UTF-8 password), and
  * the PBES1 and PKCS#12 schemes the JDK has ({@code openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES}; ASCII passwords). Not
- * scrypt, AES-192, 3DES or Camellia under PBES2: the JDK reads no such parameters. Every failure is an {@link IllegalArgumentException} whose message
- * names the files, never what they hold.
+ * scrypt, AES-192, 3DES or Camellia under PBES2: the JDK reads no such parameters. Every failure is an
+ * {@link IllegalArgumentException} whose message names the files, never what they hold.
  */
 final class EncryptedKeys {
   private static final String PBES2_OID = "1.2.840.113549.1.5.13";

@@ -11,8 +11,8 @@ import java.util.Map;
  * every listener whose {@link TlsOptions} name those files. Listeners on the same certificate, key, key password
  * and client CA files (with the same reload interval) thus share one reload thread, read the files once per
  * rotation, log one line naming them all ({@code HTTP, gRPC listeners: TLS certificate reloaded ...}) and always
- * present the same certificate. Files are compared by absolute path; the client-certificate mode and the handshake timeout are the
- * listener's own (they are not part of the key manager).
+ * present the same certificate. Files are compared by absolute path; the client-certificate mode and the
+ * handshake timeout are the listener's own (they are not part of the key manager).
  *
  * <p>Owned by the server: built before its listeners, which only use the key managers, and closed once after they
  * stopped. Thread-safe (not changed after {@link #of}).
