@@ -219,9 +219,11 @@ public final class DynamicBatchScheduler implements Scheduler {
     Pending head;
     while ((head = queue.peekFirst()) != null && gone(head, now)) {
       dropped.add(queue.pollFirst());
+      waitingHead = null;
     }
     if (head == null) {
       noteIfIdle(now);
+      waitingHead = null;
       return null;
     }
     if (head == waitingHead && stillWaits(head, now)) {
@@ -251,7 +253,8 @@ public final class DynamicBatchScheduler implements Scheduler {
    * Whether the verdict of the last full pass still holds for {@code head}'s batch (whose requests queued
    * since then all joined it, see {@link #waitingRows}): it cannot run yet, because it is not full and its
    * wait is not over, so no batch can run (other shapes' requests are younger, their waits end later).
-   * Requests dropped since only shrink the batch. Without preferred batch sizes only, whose rule needs the
+   * Requests found gone by the timer's sweep end the verdict (a full pass may then see another shape); those
+   * cancelled meanwhile are dropped by the next full pass, at the latest when the batch's wait ends. Without preferred batch sizes only, whose rule needs the
    * requests in order. Lock held.
    */
   private boolean stillWaits(Pending head, long now) {
@@ -510,6 +513,8 @@ public final class DynamicBatchScheduler implements Scheduler {
       if (gone(pending, now)) {
         waiting.remove();
         dropped.add(pending);
+        // a pass considers a bounded number of shapes: with one gone, another may come into view
+        waitingHead = null;
       } else {
         earliest = Math.min(earliest, pending.expiresAt());
       }

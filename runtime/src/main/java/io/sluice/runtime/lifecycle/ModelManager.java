@@ -151,8 +151,7 @@ public final class ModelManager implements AutoCloseable {
    * @throws InferenceException NOT_FOUND for an unknown (or invalid) name
    */
   public ModelStatus status(String name) {
-    // the map holds valid names only, so a lookup needs no check of the name first (one per request)
-    ModelStatus status = name == null ? null : models.get(name);
+    ModelStatus status = ModelName.isValid(name) ? models.get(name) : null;
     if (status == null) {
       throw InferenceException.notFound("unknown model '" + ModelName.forMessage(name) + "'");
     }

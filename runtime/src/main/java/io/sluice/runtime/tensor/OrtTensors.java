@@ -28,7 +28,8 @@ public final class OrtTensors {
    * buffer must stay untouched until then.
    */
   public static OnnxTensor toOnnx(OrtEnvironment environment, Tensor tensor) throws OrtException {
-    // the tensor's own shape and buffer, no copies per run: ONNX Runtime reads both and writes neither
+    // the tensor's own shape and buffer, no copies per run: ONNX Runtime never moves the buffer's position or
+    // limit, nor writes the shape (it writes a pinned output's bytes, which is what that buffer is for)
     long[] shape = tensor.sharedShape();
     if (tensor.type() == DataType.BYTES) {
       return OnnxTensor.createTensor(environment, Tensors.toStrings(tensor), shape);

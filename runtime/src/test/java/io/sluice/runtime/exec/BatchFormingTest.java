@@ -177,4 +177,29 @@ class BatchFormingTest {
     assertThat(tooLarge.get(10, TimeUnit.SECONDS).outputs().get(0).dim(0)).isEqualTo(2);
     assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 7L, 8L);
   }
+
+  @Test
+  void aRequestDroppedFromTheQueueLetsAReadyBatchOfAShapeNotYetConsideredRun() throws Exception {
+    startWithInstances(2, 8);
+    model.gate = new CountDownLatch(1);
+    scheduler.submit(request(0, 1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 1);
+    CompletableFuture<InferenceResponse> head = scheduler.submit(request(10, 1, 2));
+    // one request of width 3 whose client gives up soon, then widths 4 to 9: with the head, the 8 shapes a
+    // pass over the queue considers
+    CompletableFuture<InferenceResponse> leaving = scheduler.submit(request(20, 1, 3)
+        .withDeadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), null));
+    for (int width = 4; width <= 9; width++) {
+      scheduler.submit(request(width * 10, 1, width));
+    }
+    // a full batch of a ninth shape: ready, but beyond what a pass considers while the others wait
+    CompletableFuture<InferenceResponse> ready = scheduler.submit(request(100, 8, 11));
+    assertThat(model.entered.get()).isEqualTo(1);
+    // once the leaving request is dropped, the next pass sees the ready batch and runs it on the free slot
+    await().atMost(Duration.ofSeconds(10)).until(leaving::isDone);
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 2);
+    model.gate.countDown();
+    assertThat(ready.get(10, TimeUnit.SECONDS).outputs().get(0).dim(1)).isEqualTo(11);
+    assertThat(head).isNotDone();
+  }
 }
