@@ -136,7 +136,7 @@ final class Der {
         length = (length << 8) | (der[offset++] & 0xFF);
       }
     }
-    if (length < 0 || offset + length > der.length) {
+    if (length < 0 || length > der.length - offset) { // no int overflow for 4-byte lengths
       throw new IllegalArgumentException("DER element longer than its input");
     }
     return new int[] {offset, length};

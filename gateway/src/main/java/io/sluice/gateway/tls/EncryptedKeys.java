@@ -133,7 +133,7 @@ final class EncryptedKeys {
     String scheme;
     try {
       scheme = Der.encryptionSchemeOf(encrypted);
-    } catch (IllegalArgumentException notDer) {
+    } catch (RuntimeException notDer) {
       return PemFiles.noKey(name, file);
     }
     return new IllegalArgumentException(name + ": " + file + " is encrypted with " + scheme + ", which this "

@@ -127,7 +127,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
     Identity next;
     try {
       next = load(current.generation() + 1);
-    } catch (IllegalArgumentException refused) {
+    } catch (RuntimeException refused) { // any failure to read the files refuses them, once per change
       stamps.refused(stamp);
       LOG.log(System.Logger.Level.WARNING, listeners + ": TLS certificate not reloaded: "
           + refused.getMessage() + "; still serving the previous one");

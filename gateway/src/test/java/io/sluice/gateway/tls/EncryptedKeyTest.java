@@ -224,6 +224,18 @@ class EncryptedKeyTest {
         .hasMessageNotContaining("MIIB");
   }
 
+  @Test
+  void anEncryptedBlockWithAHugeLengthFieldIsRefusedAsNoKey() throws Exception {
+    // SEQUENCE with a 4-byte length of 0x7FFFFFF0: offset + length overflowed an int in the DER reader
+    String base64 = java.util.Base64.getEncoder().encodeToString(bytes(0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xF0, 0, 0));
+    Path damaged = Files.writeString(dir.resolve("damaged-encrypted.pem"),
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + base64 + "\n-----END ENCRYPTED PRIVATE KEY-----\n");
+
+    assertThatThrownBy(() -> keyOf(options(damaged, passwordFile)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("privateKey: " + damaged + " holds no private key that can be read");
+  }
+
   private static byte[] bytes(int... values) {
     byte[] bytes = new byte[values.length];
     for (int i = 0; i < values.length; i++) {
