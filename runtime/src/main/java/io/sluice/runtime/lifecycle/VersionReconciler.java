@@ -42,7 +42,13 @@ final class VersionReconciler {
    * How many loads that exceeded the load timeout may still be running before further loads fail at once: their
    * threads cannot be stopped, so without a bound models whose loads hang would pile up threads.
    */
-  static final int MAX_HUNG_LOADS = 4;
+  static final int MAX_HUNG_LOADS = 8;
+
+  /**
+   * How many of those one model may hold: beyond, that model's loads fail at once, so one model whose uploads
+   * keep hanging cannot take the whole bound from the others.
+   */
+  static final int MAX_HUNG_LOADS_PER_MODEL = 2;
 
   /** What one load reads: a load of the same key while an earlier one runs would do the same work again. */
   private record LoadKey(String model, long version, FileStamp modelFile, FileStamp configFile) {}
@@ -129,7 +135,8 @@ final class VersionReconciler {
    *
    * <p>While such a hung load of the same files runs, the version fails at once instead of starting another
    * thread that would hang the same way; once it ends, the next reconcile loads again. While
-   * {@link #MAX_HUNG_LOADS} hung loads of any versions run, every load fails at once. Models reconcile
+   * {@link #MAX_HUNG_LOADS_PER_MODEL} hung loads of a model run, its loads fail at once; while
+   * {@link #MAX_HUNG_LOADS} hung loads of any models run, every load fails at once. Models reconcile
    * concurrently (one per control thread), so loads that passed this check together can each still hang: the
    * bound is exceeded by at most the number of loads in progress at once.
    */
@@ -139,6 +146,15 @@ final class VersionReconciler {
     if (hung.contains(key)) {
       throw new ModelLoadException("version " + number + ": an earlier load is still running (it exceeded the"
           + " load timeout of " + loadTimeoutMillis + " ms)");
+    }
+    int ofModel = 0;
+    for (LoadKey running : hung) {
+      ofModel += running.model().equals(source.name()) ? 1 : 0;
+    }
+    if (ofModel >= MAX_HUNG_LOADS_PER_MODEL) {
+      throw new ModelLoadException("version " + number + ": not loaded while " + ofModel + " earlier loads of"
+          + " this model that exceeded the load timeout of " + loadTimeoutMillis + " ms are still running (at"
+          + " most " + MAX_HUNG_LOADS_PER_MODEL + " per model may hang at once)");
     }
     int stuck = hung.size();
     if (stuck >= MAX_HUNG_LOADS) {

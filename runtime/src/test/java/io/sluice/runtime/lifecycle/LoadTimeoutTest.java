@@ -128,8 +128,9 @@ class LoadTimeoutTest {
     for (int model = VersionReconciler.MAX_HUNG_LOADS; model < models; model++) {
       VersionReconciler.Outcome refused = reconciler.reconcile("m" + model, null);
       assertThat(refused.status().state()).isEqualTo(ModelState.UNAVAILABLE);
-      assertThat(refused.status().reason()).isEqualTo("version 1: not loaded while 4 earlier loads that exceeded"
-          + " the load timeout of 200 ms are still running (at most 4 may hang at once)");
+      int max = VersionReconciler.MAX_HUNG_LOADS;
+      assertThat(refused.status().reason()).isEqualTo("version 1: not loaded while " + max + " earlier loads that"
+          + " exceeded the load timeout of 200 ms are still running (at most " + max + " may hang at once)");
     }
     assertThat(attempts).as("loads started").hasValue(VersionReconciler.MAX_HUNG_LOADS);
     assertThat(running).as("load threads hanging").hasValue(VersionReconciler.MAX_HUNG_LOADS);
@@ -140,6 +141,39 @@ class LoadTimeoutTest {
     await().atMost(Duration.ofSeconds(30)).until(
         () -> reconciler.reconcile("m" + (models - 1), null).status().reason().equals("version 1: released"));
     assertThat(attempts).hasValue(VersionReconciler.MAX_HUNG_LOADS + 1);
+  }
+
+  @Test
+  void aModelWhoseUploadsKeepHangingTakesAtMostItsShareOfTheBound() throws Exception {
+    TestModels.writeModel(repository, "other", 1, TestModels.tagged(100));
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger attempts = new AtomicInteger();
+    VersionLoader real = new VersionLoader(RuntimeOptions.defaults());
+    VersionReconciler.Loader hangingForBad = (source, version) -> {
+      if (!source.name().equals("bad")) {
+        return real.load(source, version);
+      }
+      attempts.incrementAndGet();
+      waitFor(release);
+      throw new ModelLoadException("version " + version + ": released");
+    };
+    VersionReconciler reconciler = new VersionReconciler(new ModelRepository(repository), hangingForBad, 200);
+
+    // each upload brings new files, so it is not the same load as the one still hanging
+    for (int upload = 0; upload < VersionReconciler.MAX_HUNG_LOADS_PER_MODEL; upload++) {
+      TestModels.writeModel(repository, "bad", 1, TestModels.tagged(upload));
+      assertThat(reconciler.reconcile("bad", null).status().reason())
+          .isEqualTo("version 1 did not load within 200 ms");
+    }
+    TestModels.writeModel(repository, "bad", 1, TestModels.tagged(50));
+    assertThat(reconciler.reconcile("bad", null).status().reason()).startsWith("version 1: not loaded while "
+        + VersionReconciler.MAX_HUNG_LOADS_PER_MODEL + " earlier loads of this model");
+    assertThat(attempts).hasValue(VersionReconciler.MAX_HUNG_LOADS_PER_MODEL);
+    // the other models still load
+    VersionReconciler.Outcome other = reconciler.reconcile("other", null);
+    assertThat(other.status().state()).isEqualTo(ModelState.READY);
+    other.status().versions().values().forEach(ModelVersion::close);
+    release.countDown();
   }
 
   private static void waitFor(CountDownLatch latch) {
