@@ -46,6 +46,12 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
    * before pinned failures go to the caller without a second run.
    */
   static final int INCONCLUSIVE_RETRIES = 3;
+  /**
+   * Successful pinned runs that give back one unit of the retry budget (up to {@link #INCONCLUSIVE_RETRIES}): failed
+   * requests can make at most one extra run per this many good ones, and a model that breaks its declared shapes
+   * only on some inputs is still found out later.
+   */
+  static final int RUNS_PER_REFILL = 1000;
 
   private final OrtEnvironment environment;
   private final OrtSession session;
@@ -64,6 +70,7 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   // Whether any run with pinned outputs succeeded: the declared shapes held at least once.
   private volatile boolean pinnedRunSucceeded;
   private final AtomicLong unpinnedRetries = new AtomicLong();
+  private final AtomicLong pinnedSuccesses = new AtomicLong();
   private final ArrayBlockingQueue<Terminator> terminators;
   private volatile boolean closed;
 
@@ -145,6 +152,9 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
           Execution execution = run(feeds, outputNames, pinned, terminator, start, inputDone);
           if (!pinnedRunSucceeded) {
             pinnedRunSucceeded = true;
+          }
+          if (pinnedSuccesses.incrementAndGet() % RUNS_PER_REFILL == 0) {
+            refillRetry();
           }
           return execution;
         } catch (OrtException e) {
@@ -231,6 +241,14 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
       pinning = false;
       LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: runs with preallocated outputs failed {2} times"
           + " and never succeeded; outputs are copied from now on", modelName, version, INCONCLUSIVE_RETRIES);
+    }
+  }
+
+  /** Gives back one unit of the retry budget, up to its size. */
+  private void refillRetry() {
+    int left = retriesLeft.get();
+    while (left < INCONCLUSIVE_RETRIES && !retriesLeft.compareAndSet(left, left + 1)) {
+      left = retriesLeft.get();
     }
   }
 

@@ -112,6 +112,14 @@ class PinnedOutputsTest {
       assertThat(runner.pinsOutputs()).isTrue();
       assertThat(lookUp(runner, -1)).isEqualTo(40f);
       assertThat(runner.unpinnedRetries()).isEqualTo(OnnxRunner.INCONCLUSIVE_RETRIES);
+      // good runs give the budget back slowly: one more retry after RUNS_PER_REFILL successful runs in all
+      for (int request = 2; request < OnnxRunner.RUNS_PER_REFILL; request++) {
+        lookUp(runner, 1);
+      }
+      for (int request = 0; request < 3; request++) {
+        assertThatThrownBy(() -> lookUp(runner, 7)).isInstanceOf(InferenceException.class);
+      }
+      assertThat(runner.unpinnedRetries()).isEqualTo(OnnxRunner.INCONCLUSIVE_RETRIES + 1);
       runner.close();
     }
   }
