@@ -14,6 +14,7 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.PBEParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.DestroyFailedException;
 
 /**
  * Decrypts a PKCS#8 {@code EncryptedPrivateKeyInfo} ({@code -----BEGIN ENCRYPTED PRIVATE KEY-----}) with the JDK's
@@ -92,8 +93,10 @@ final class EncryptedKeys {
     PBEParameterSpec pbe = parameters.getParameterSpec(PBEParameterSpec.class);
     PBEKeySpec spec = new PBEKeySpec(password, pbe.getSalt(), pbe.getIterationCount(), keyBits);
     byte[] key = null;
+    SecretKey derived = null;
     try {
-      key = SecretKeyFactory.getInstance("PBKDF2With" + hmac).generateSecret(spec).getEncoded();
+      derived = SecretKeyFactory.getInstance("PBKDF2With" + hmac).generateSecret(spec);
+      key = derived.getEncoded();
       Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
       cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), pbe.getParameterSpec());
       return cipher;
@@ -102,6 +105,7 @@ final class EncryptedKeys {
       if (key != null) {
         Arrays.fill(key, (byte) 0);
       }
+      destroy(derived);
     }
   }
 
@@ -109,13 +113,27 @@ final class EncryptedKeys {
   private static Cipher pbes1(String algorithm, AlgorithmParameters parameters, char[] password)
       throws GeneralSecurityException {
     PBEKeySpec spec = new PBEKeySpec(password);
+    SecretKey key = null;
     try {
-      SecretKey key = SecretKeyFactory.getInstance(algorithm).generateSecret(spec);
+      key = SecretKeyFactory.getInstance(algorithm).generateSecret(spec);
       Cipher cipher = Cipher.getInstance(algorithm);
       cipher.init(Cipher.DECRYPT_MODE, key, parameters);
       return cipher;
     } finally {
       spec.clearPassword();
+      destroy(key);
+    }
+  }
+
+  /** Clears the password a derived key holds, where the provider allows it (the cipher keeps its own copy). */
+  private static void destroy(SecretKey key) {
+    if (key == null) {
+      return;
+    }
+    try {
+      key.destroy();
+    } catch (DestroyFailedException notSupported) {
+      // the provider's key cannot be cleared: it is garbage once this returns
     }
   }
 
