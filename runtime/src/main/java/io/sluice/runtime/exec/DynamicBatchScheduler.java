@@ -99,15 +99,17 @@ public final class DynamicBatchScheduler implements Scheduler {
   }
 
   private CompletableFuture<InferenceResponse> submit(InferenceRequest request, boolean mayRunHere) {
-    long now = System.nanoTime();
     long rows = BatchAssembler.rows(request);
     // a request that cannot join a batch has no batch shape
-    Pending pending = new Pending(request, now, rows, rows < 0 ? null : shapeOf(request),
-        queueTimeoutAt(request, now));
+    BatchShape shape = rows < 0 ? null : shapeOf(request);
+    Pending pending;
     List<Pending> batch;
     List<Pending> toFail;
     lock.lock();
     try {
+      // admitted under the lock, so admission times follow queue order (the oldest request is the head)
+      long now = System.nanoTime();
+      pending = new Pending(request, now, rows, shape, queueTimeoutAt(request, now));
       if (closed) {
         return CompletableFuture.failedFuture(InferenceException.unavailable(label + " is shutting down"));
       }
