@@ -30,8 +30,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>With a reload interval, a daemon thread compares the files' stamps ({@link FileStamps}) every interval
  * ({@link #close()} stops it: its owner closes it once, after the listeners using it); without, the files are read
- * once. Thread-safe: handshakes on any event loop read
- * the current identity while a reload replaces it. An alias names the identity it came from, so a handshake
+ * once. Thread-safe: handshakes on any event loop read the current identity while a reload replaces it. An alias names the identity it came from, so a handshake
  * that chose an alias before a reload still gets that identity's chain and key.
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager implements AutoCloseable {
@@ -116,8 +115,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
 
   /**
    * Reads the certificate and key files (and the key's password file) again if any of them changed since the last
-   * look; called by the poller (which
-   * also reloads the client CAs), and by tests.
+   * look; called by the poller (which also reloads the client CAs), and by tests.
    */
   public synchronized Reload reloadIfChanged() {
     String stamp = stamps.changed();

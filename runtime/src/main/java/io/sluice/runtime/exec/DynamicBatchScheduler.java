@@ -256,8 +256,8 @@ public final class DynamicBatchScheduler implements Scheduler {
    * since then all joined it, see {@link #waitingRows}): it cannot run yet, because it is not full and its
    * wait is not over, so no batch can run (other shapes' requests are younger, their waits end later).
    * Requests found gone by the timer's sweep end the verdict (a full pass may then see another shape); those
-   * cancelled meanwhile are dropped by the next full pass, at the latest when the batch's wait ends. Without preferred batch sizes only, whose rule needs the
-   * requests in order. Lock held.
+   * cancelled meanwhile are dropped by the next full pass, at the latest when the batch's wait ends. Without
+   * preferred batch sizes only, whose rule needs the requests in order. Lock held.
    */
   private boolean stillWaits(Pending head, long now) {
     return !closed && !policy.hasPreferredBatchSizes()

@@ -67,9 +67,8 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
   private volatile boolean pinning;
   // Unpinned retries still allowed after failed pinned runs (retryUnpinned): each retry takes one.
   private final AtomicInteger retriesLeft = new AtomicInteger(INCONCLUSIVE_RETRIES);
-  // Whether any run with pinned outputs succeeded: the declared shapes held at least once.
-  private volatile boolean pinnedRunSucceeded;
   private final AtomicLong unpinnedRetries = new AtomicLong();
+  // Runs with pinned outputs that succeeded (more than none: the declared shapes held at least once).
   private final AtomicLong pinnedSuccesses = new AtomicLong();
   private final ArrayBlockingQueue<Terminator> terminators;
   private volatile boolean closed;
@@ -150,11 +149,8 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
       if (pinning) {
         try (PinnedOutputs pinned = PinnedOutputs.allocate(environment, pinnable, inputs, outputNames)) {
           Execution execution = run(feeds, outputNames, pinned, terminator, start, inputDone);
-          if (!pinnedRunSucceeded) {
-            pinnedRunSucceeded = true;
-          }
           if (pinnedSuccesses.incrementAndGet() % RUNS_PER_REFILL == 0) {
-            refillRetry();
+            retriesLeft.updateAndGet(left -> Math.min(INCONCLUSIVE_RETRIES, left + 1));
           }
           return execution;
         } catch (OrtException e) {
@@ -210,7 +206,8 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
    */
   private Execution retryUnpinned(Map<String, OnnxTensor> feeds, List<String> outputNames, Terminator terminator,
       long start, long inputDone, OrtException pinnedFailure) throws OrtException {
-    int left = takeRetry();
+    // the units left after taking one, or -1 when none was left
+    int left = retriesLeft.getAndUpdate(units -> Math.max(0, units - 1)) - 1;
     if (left < 0) {
       // a retry that ended without a verdict (stopped, or failing outside ONNX Runtime) may have spent the last unit
       stopPinningIfItNeverWorked();
@@ -237,31 +234,11 @@ final class OnnxRunner implements DirectScheduler.Runner, ModelExecutor, AutoClo
    * declared shapes may be what fails (copying outputs costs speed, never answers).
    */
   private void stopPinningIfItNeverWorked() {
-    if (!pinnedRunSucceeded && pinning) {
+    if (pinnedSuccesses.get() == 0 && pinning) {
       pinning = false;
       LOG.log(System.Logger.Level.WARNING, "model {0} version {1}: runs with preallocated outputs failed {2} times"
           + " and never succeeded; outputs are copied from now on", modelName, version, INCONCLUSIVE_RETRIES);
     }
-  }
-
-  /** Gives back one unit of the retry budget, up to its size. */
-  private void refillRetry() {
-    int left = retriesLeft.get();
-    while (left < INCONCLUSIVE_RETRIES && !retriesLeft.compareAndSet(left, left + 1)) {
-      left = retriesLeft.get();
-    }
-  }
-
-  /** Takes one unit of the retry budget: the units left after it, or -1 when none was left. */
-  private int takeRetry() {
-    int left = retriesLeft.get();
-    while (left > 0) {
-      if (retriesLeft.compareAndSet(left, left - 1)) {
-        return left - 1;
-      }
-      left = retriesLeft.get();
-    }
-    return -1;
   }
 
   /** One {@code session.run}: pinned outputs are written in place, the others copied out of ONNX Runtime. */
