@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.canary.json.CanaryJson;
 import io.sluice.canary.policy.TrafficPolicy;
 import io.sluice.canary.rollout.Evaluation;
+import io.sluice.runtime.repository.AtomicFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,19 +71,7 @@ public final class AuditLog {
         return;
       }
       try {
-        byte[] line = (CanaryJson.write(node(entry)) + "\n").getBytes(StandardCharsets.UTF_8);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND)) {
-          ByteBuffer buffer = ByteBuffer.wrap(line);
-          while (buffer.hasRemaining()) {
-            channel.write(buffer);
-          }
-          channel.force(false);
-        }
+        AtomicFiles.append(file, (CanaryJson.write(node(entry)) + "\n").getBytes(StandardCharsets.UTF_8));
       } catch (IOException | RuntimeException e) {
         failedAppends.incrementAndGet();
         LOG.log(System.Logger.Level.WARNING, "audit: cannot append {0} for model {1}: {2}", entry.action(),

@@ -30,10 +30,7 @@ public final class AtomicFiles {
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
+        writeAll(channel, bytes);
         channel.force(true);
       }
       try {
@@ -45,6 +42,27 @@ public final class AtomicFiles {
       Files.deleteIfExists(temporary);
     }
     forceDirectory(directory);
+  }
+
+  /**
+   * Appends {@code bytes} to {@code file} (created, with its directory, when missing) and forces them to disk before
+   * returning. Not atomic: a crash during the append can leave part of it at the end of the file.
+   */
+  public static void append(Path file, byte[] bytes) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      writeAll(channel, bytes);
+      channel.force(false);
+    }
+  }
+
+  private static void writeAll(FileChannel channel, byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
   }
 
   /** Deletes {@code file} durably; false when there was none. */
