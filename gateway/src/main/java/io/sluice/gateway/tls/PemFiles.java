@@ -120,18 +120,17 @@ final class PemFiles {
   }
 
   private static String readText(String name, Path file) {
+    String text;
     try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new IllegalArgumentException(name + ": " + file + " is larger than " + MAX_FILE_BYTES + " bytes ("
-            + EXPECTED_KEY + ")");
-      }
-      return Files.readString(file, StandardCharsets.US_ASCII);
+      text = Files.size(file) > MAX_FILE_BYTES ? null : Files.readString(file, StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException tooLarge) {
-        throw tooLarge;
-      }
       throw new IllegalArgumentException(name + ": " + file + " cannot be read (" + EXPECTED_KEY + ")");
     }
+    if (text == null) {
+      throw new IllegalArgumentException(name + ": " + file + " is larger than " + MAX_FILE_BYTES + " bytes ("
+          + EXPECTED_KEY + ")");
+    }
+    return text;
   }
 
   /**
