@@ -58,6 +58,13 @@ public final class SluiceServer implements AutoCloseable {
   private final TlsKeyManagers tlsKeys;
   private volatile boolean accepting = true;
 
+  /**
+   * Builds the server from {@code config} without binding or loading anything ({@link #start()} does); the TLS
+   * files of its listeners are read here, once per distinct set of files. When construction fails, whatever was
+   * built (threads included) is closed.
+   *
+   * @throws io.sluice.gateway.tls.TlsFileException when a listener's TLS files do not hold what its options say
+   */
   public SluiceServer(ServerConfig config) throws IOException {
     this.config = config;
     this.models = new ModelManager(new ModelRepository(config.modelRepository()),

@@ -7,6 +7,7 @@ import io.sluice.gateway.admin.AdminOptions;
 import io.sluice.gateway.canary.CanaryOptions;
 import io.sluice.gateway.metrics.MetricsOptions;
 import io.sluice.gateway.tls.ServerTls;
+import io.sluice.gateway.tls.TlsFileException;
 import io.sluice.gateway.tls.TlsOptions;
 import io.sluice.gateway.transport.ServerTransport;
 import io.sluice.runtime.lifecycle.ControlMode;
@@ -197,7 +198,12 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    SluiceServer server = new SluiceServer(config);
+    SluiceServer server;
+    try {
+      server = new SluiceServer(config);
+    } catch (TlsFileException e) {
+      throw tls.refused(e);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("shutting down: readiness off, draining in-flight requests");

@@ -1,7 +1,7 @@
 package io.sluice.gateway.cli;
 
 import io.sluice.gateway.tls.PasswordFile;
-import io.sluice.gateway.tls.TlsContexts;
+import io.sluice.gateway.tls.TlsFileException;
 import io.sluice.gateway.tls.TlsOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,8 +13,10 @@ import picocli.CommandLine.Spec;
 /**
  * The TLS flags of {@code sluice serve}: one certificate and key for the HTTP and gRPC listeners, another for the
  * admin listener, which may also require client certificates (mutual TLS); an encrypted key comes with a password
- * file. The files are read when the flags are turned into {@link TlsOptions}, so a missing file, an unreadable PEM
- * or a wrong password is a usage error (exit code 2), not a failed start.
+ * file. Turning the flags into {@link TlsOptions} checks that the files exist and reads the password files (so their
+ * errors name the flag); the server reads the certificates and keys once when it is built, and
+ * {@link ServeCommand} reports what it refuses there ({@link io.sluice.gateway.tls.TlsFileException}) as a usage
+ * error too: a missing file, an unreadable PEM or a wrong password exits with code 2, not as a failed start.
  */
 final class TlsFlags {
   @Spec(Spec.Target.MIXEE)
@@ -70,7 +72,7 @@ final class TlsFlags {
    * @throws CommandLine.ParameterException when the flags or their files are wrong
    */
   TlsOptions listeners() {
-    return options("TLS of the HTTP and gRPC listeners", "--tls-", certificate, key, keyPassword, null);
+    return options("TLS of the HTTP, gRPC listeners", "--tls-", certificate, key, keyPassword, null);
   }
 
   /**
@@ -114,12 +116,15 @@ final class TlsFlags {
       if (clientCa != null) {
         options = options.requireClientCertificates(clientCa);
       }
-      // Reads the PEM files now, as the listener will when it starts.
-      TlsContexts.forNetty(options);
       return options;
     } catch (IllegalArgumentException e) {
       throw usage(what + ": " + e.getMessage());
     }
+  }
+
+  /** The usage error for TLS files the server refused to use ({@code refused} names the listeners). */
+  CommandLine.ParameterException refused(TlsFileException refused) {
+    return usage("TLS of the " + refused.getMessage());
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -42,9 +42,8 @@ public final class TlsKeyManagers implements AutoCloseable {
    * Reads the files of every TLS listener in {@code listeners} (listener name, e.g. {@code HTTP}, to its options;
    * null options: plaintext, skipped), once per distinct set of files.
    *
-   * @throws IllegalArgumentException when files do not hold a certificate chain and its key, or a client CA file
-   *     holds no certificate; the message starts with the listeners using them (key managers already built are
-   *     closed)
+   * @throws TlsFileException when files do not hold a certificate chain and its key, or a client CA file holds no
+   *     certificate; the message starts with the listeners using them (key managers already built are closed)
    */
   public static TlsKeyManagers of(Map<String, TlsOptions> listeners) {
     Map<Files, TlsOptions> options = new LinkedHashMap<>();
@@ -63,7 +62,7 @@ public final class TlsKeyManagers implements AutoCloseable {
         built.managers.put(shared.getKey(), ReloadingKeyManager.of(shared.getValue(), users));
       } catch (IllegalArgumentException e) {
         built.close();
-        throw new IllegalArgumentException(ReloadingKeyManager.describe(users) + ": " + e.getMessage());
+        throw new TlsFileException(ReloadingKeyManager.describe(users) + ": " + e.getMessage());
       }
     }
     return built;

@@ -114,7 +114,7 @@ class TlsFlagsTest {
     Path missing = dir.resolve("missing.pem");
 
     assertUsageError(serve("--tls-cert", missing, "--tls-key", pki.serverKey),
-        "TLS of the HTTP and gRPC listeners: certificateChain: " + missing + " is not a file");
+        "TLS of the HTTP, gRPC listeners: certificateChain: " + missing + " is not a file");
     assertUsageError(serve("--admin-tls-cert", pki.serverCertificate, "--admin-tls-key", pki.serverKey,
         "--admin-tls-client-ca", missing), "TLS of the admin listener: clientCa: " + missing + " is not a file");
   }
@@ -122,7 +122,10 @@ class TlsFlagsTest {
   @Test
   void anUnreadablePemIsAUsageError() {
     assertUsageError(serve("--tls-cert", garbage, "--tls-key", pki.serverKey),
-        "certificateChain: " + garbage + " holds no certificate that can be read");
+        "TLS of the HTTP, gRPC listeners: certificateChain: " + garbage + " holds no certificate that can be read");
+    // Listeners on the same files share one read of them, and its error names them all.
+    assertUsageError(serve("--tls-cert", garbage, "--tls-key", pki.serverKey, "--admin-tls-cert", garbage,
+        "--admin-tls-key", pki.serverKey), "TLS of the HTTP, gRPC, admin listeners: certificateChain: " + garbage);
     assertUsageError(serve("--tls-cert", pki.serverCertificate, "--tls-key", garbage),
         "privateKey: " + garbage + " holds no private key that can be read");
     assertUsageError(serve("--admin-tls-cert", pki.serverCertificate, "--admin-tls-key", pki.serverKey,
@@ -157,11 +160,11 @@ class TlsFlagsTest {
     assertUsageError(serve("--admin-tls-key-password-file", password),
         "--admin-tls-key-password-file needs --admin-tls-key");
     assertUsageError(serve("--tls-cert", pki.serverCertificate, "--tls-key", key),
-        "TLS of the HTTP and gRPC listeners: privateKey: " + key + " holds an encrypted key and no password "
+        "TLS of the HTTP, gRPC listeners: privateKey: " + key + " holds an encrypted key and no password "
             + "file was given (expected: the file with its password, privateKeyPasswordFile: "
             + "--tls-key-password-file, or --admin-tls-key-password-file for --admin-tls-key)");
     assertUsageError(serve("--tls-cert", pki.serverCertificate, "--tls-key", key, "--tls-key-password-file", empty),
-        "TLS of the HTTP and gRPC listeners: --tls-key-password-file: " + empty + " holds no password");
+        "TLS of the HTTP, gRPC listeners: --tls-key-password-file: " + empty + " holds no password");
     assertUsageError(serve("--admin-tls-cert", pki.serverCertificate, "--admin-tls-key", key,
         "--admin-tls-key-password-file", large),
         "TLS of the admin listener: --admin-tls-key-password-file: " + large + " is larger than 4096 bytes");
