@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * requests reach, leaving the rest queued), when it cannot grow (a compatible request does not fit, or it
  * reached the largest preferred size), or when its oldest request has waited {@code maxQueueDelay}. Unlike
  * Triton, requests that cannot join (other shapes, or too many rows to fit) are skipped, not batch-ending,
- * and while the oldest request's batch waits for more, a ready batch of another shape runs first.
+ * and while the oldest request's batch waits for more, a ready batch of another shape runs first. A ready
+ * batch that finds several slots free is spread over them in parts of about equal size (without preferred
+ * batch sizes), so the instances share the work.
  * Otherwise it waits for more, but only while more requests are likely to arrive within the remaining delay
  * ({@link QueueDelay}): a lone client never pays the delay.
  *
@@ -49,6 +51,8 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final ArrayList<Pending> dropped = new ArrayList<>();
+  // Parts of a ready batch spread over free slots (see spread), each holding its slot, to launch outside the lock.
+  private final ArrayList<List<Pending>> spreadParts = new ArrayList<>();
   private final ExecutorService workers;
   private final Thread timer;
   private final AtomicInteger inSystem = new AtomicInteger();
@@ -105,6 +109,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     Pending pending;
     List<Pending> batch;
     List<Pending> toFail;
+    List<List<Pending>> parts;
     lock.lock();
     try {
       // admitted under the lock, so admission times follow queue order (the oldest request is the head)
@@ -131,10 +136,12 @@ public final class DynamicBatchScheduler implements Scheduler {
       // also after a launch: requests of another shape may wait on behind it
       wakeTimerFor(pending.expiresAt());
       toFail = takeDropped();
+      parts = takeSpreadParts();
     } finally {
       lock.unlock();
     }
     failAll(toFail);
+    launchAll(parts);
     if (batch != null && mayRunHere && batch.size() == 1) {
       List<Pending> next = runAndTakeNext(batch);
       if (next != null) {
@@ -243,12 +250,64 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
     if (batch != null) {
       removeFromQueue(batch);
+      batch = spread(batch);
       freeSlots--;
     } else {
       waitingHead = head;
       waitingRows = headRows;
     }
     return batch;
+  }
+
+  /**
+   * Spreads a ready batch over the free slots when more than one is free: the batch is cut, in queue order,
+   * into as many parts of about equal samples as there are free slots (at most one per request), so idle
+   * instances share its work instead of one instance running it all while the others wait (a model whose
+   * run time grows with the batch, such as a convolution on CPU, would otherwise use one core of several).
+   * Returns the first part; the others go to {@link #spreadParts}, each taking a slot. Not with preferred
+   * batch sizes, which the operator chose. Lock held; {@link #freeSlots} still counts the batch's own slot.
+   */
+  private List<Pending> spread(List<Pending> batch) {
+    int parts = Math.min(freeSlots, batch.size());
+    if (parts < 2 || policy.hasPreferredBatchSizes()) {
+      return batch;
+    }
+    long rows = 0;
+    for (Pending member : batch) {
+      rows += member.samples();
+    }
+    List<Pending> first = null;
+    int start = 0;
+    long partRows = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      partRows += batch.get(i).samples();
+      boolean last = i == batch.size() - 1;
+      // each part takes its share of the rows left, so the remaining parts stay within one request of even
+      if (last || partRows * parts >= rows) {
+        List<Pending> part = new ArrayList<>(batch.subList(start, i + 1));
+        if (first == null) {
+          first = part;
+        } else {
+          spreadParts.add(part);
+          freeSlots--;
+        }
+        rows -= partRows;
+        parts--;
+        partRows = 0;
+        start = i + 1;
+      }
+    }
+    return first;
+  }
+
+  /** The parts that {@link #spread} cut off since the last call, to launch outside the lock, or null. Lock held. */
+  private List<List<Pending>> takeSpreadParts() {
+    if (spreadParts.isEmpty()) {
+      return null;
+    }
+    List<List<Pending>> copy = new ArrayList<>(spreadParts);
+    spreadParts.clear();
+    return copy;
   }
 
   /**
@@ -412,6 +471,14 @@ public final class DynamicBatchScheduler implements Scheduler {
     workers.execute(() -> work(batch));
   }
 
+  private void launchAll(List<List<Pending>> batches) {
+    if (batches != null) {
+      for (List<Pending> batch : batches) {
+        launch(batch);
+      }
+    }
+  }
+
   /** Runs {@code first}, then whatever batch is ready when its slot frees, on this worker. */
   private void work(List<Pending> first) {
     List<Pending> batch = first;
@@ -434,6 +501,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
     List<Pending> next;
     List<Pending> toFail;
+    List<List<Pending>> parts;
     lock.lock();
     try {
       long now = System.nanoTime();
@@ -441,9 +509,11 @@ public final class DynamicBatchScheduler implements Scheduler {
       next = takeBatch(now);
       wakeTimerFor(Long.MAX_VALUE);
       toFail = takeDropped();
+      parts = takeSpreadParts();
     } finally {
       lock.unlock();
     }
+    launchAll(parts);
     for (Pending member : batch) {
       inSystem.decrementAndGet();
       member.deliver();
@@ -464,10 +534,12 @@ public final class DynamicBatchScheduler implements Scheduler {
         long earliest = sweep(now);
         List<Pending> batch = freeSlots > 0 ? takeBatch(now) : null;
         List<Pending> toFail = takeDropped();
+        List<List<Pending>> parts = takeSpreadParts();
         if (batch != null || toFail != null) {
           lock.unlock();
           try {
             failAll(toFail);
+            launchAll(parts);
             if (batch != null) {
               launch(batch);
             }

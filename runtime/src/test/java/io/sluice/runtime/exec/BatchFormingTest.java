@@ -202,4 +202,39 @@ class BatchFormingTest {
     assertThat(ready.get(10, TimeUnit.SECONDS).outputs().get(0).dim(1)).isEqualTo(11);
     assertThat(head).isNotDone();
   }
+
+  @Test
+  void aReadyBatchFindingSeveralSlotsFreeIsSpreadOverThemInEvenParts() throws Exception {
+    startWithInstances(2, 8);
+    CountDownLatch first = new CountDownLatch(1);
+    model.gate = first;
+    // both slots busy: a lone request, then a full batch of 8 rows
+    CompletableFuture<InferenceResponse> lone = scheduler.submit(request(0, 1, 2));
+    CompletableFuture<InferenceResponse> full = scheduler.submit(request(10, 8, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 2);
+    // 3 + 1 + 1 + 1 rows queue behind them
+    List<CompletableFuture<InferenceResponse>> waiting = new ArrayList<>();
+    waiting.add(scheduler.submit(request(20, 3, 2)));
+    for (int i = 3; i <= 5; i++) {
+      waiting.add(scheduler.submit(request(i * 10, 1, 2)));
+    }
+    CountDownLatch second = new CountDownLatch(1);
+    model.gate = second;
+    first.countDown();
+    lone.get(10, TimeUnit.SECONDS);
+    full.get(10, TimeUnit.SECONDS);
+    // both slots free, 6 rows waiting for more; 2 more rows make a full batch of 8, which runs as 4 + 4 on the
+    // two slots at once (one slot would run all 8 while the other idles)
+    assertThat(waiting).noneMatch(CompletableFuture::isDone);
+    waiting.add(scheduler.submit(request(60, 2, 2)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 4);
+    second.countDown();
+    for (CompletableFuture<InferenceResponse> response : waiting) {
+      response.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 4L, 4L);
+    assertThat(waiting.get(0).get().outputs().get(0).dim(0)).isEqualTo(3);
+    assertThat(Tensors.toFloats(waiting.get(4).get().outputs().get(0))).containsExactly(120, 122, 124, 126);
+    assertThat(scheduler.queued()).isZero();
+  }
 }
