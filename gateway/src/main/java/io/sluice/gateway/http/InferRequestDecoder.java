@@ -162,11 +162,10 @@ final class InferRequestDecoder {
     int seen = 0;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
-      token = json.nextToken();
       switch (field) {
         case "id":
           seen = once(json, seen, ID, field);
-          if (token != JsonToken.VALUE_STRING) {
+          if (json.nextToken() != JsonToken.VALUE_STRING) {
             throw InferenceException.invalid("'id' must be a string");
           }
           fields.id = json.getText();
@@ -174,11 +173,11 @@ final class InferRequestDecoder {
           break;
         case "parameters":
           seen = once(json, seen, PARAMETERS, field);
-          readRequestParameters(json, token, fields);
+          readRequestParameters(json, json.nextToken(), fields);
           break;
         case "inputs":
           seen = once(json, seen, INPUTS, field);
-          requireArray(token, "'inputs' must be an array of objects");
+          requireArray(json.nextToken(), "'inputs' must be an array of objects");
           while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
             requireObject(token, "'inputs' must be an array of objects");
             fields.inputs.add(InputFields.read(json, fields.inputs.size(), jsonLength));
@@ -186,10 +185,10 @@ final class InferRequestDecoder {
           break;
         case "outputs":
           seen = once(json, seen, OUTPUTS, field);
-          readOutputs(json, token, fields);
+          readOutputs(json, json.nextToken(), fields);
           break;
         default:
-          json.skipChildren();
+          skipValue(json);
       }
     }
     if (json.nextToken() != null) {
@@ -203,15 +202,14 @@ final class InferRequestDecoder {
     int seen = 0;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String name = json.currentName();
-      token = json.nextToken();
       if (name.equals("binary_data_output")) {
         seen = once(json, seen, 1, name);
-        fields.binaryByDefault = bool(token, "parameter 'binary_data_output' must be true or false");
+        fields.binaryByDefault = bool(json.nextToken(), "parameter 'binary_data_output' must be true or false");
       } else if (name.equals("timeout")) {
         seen = once(json, seen, 2, name);
-        fields.timeoutNanos = timeout(json, token);
+        fields.timeoutNanos = timeout(json, json.nextToken());
       } else {
-        json.skipChildren();
+        skipValue(json);
       }
     }
   }
@@ -237,19 +235,18 @@ final class InferRequestDecoder {
       int seen = 0;
       while (json.nextToken() == JsonToken.FIELD_NAME) {
         String field = json.currentName();
-        token = json.nextToken();
         if (field.equals("name")) {
           seen = once(json, seen, 1, field);
-          if (token != JsonToken.VALUE_STRING) {
+          if (json.nextToken() != JsonToken.VALUE_STRING) {
             throw InferenceException.invalid("requested output " + fields.outputNames.size()
                 + ": 'name' must be a string");
           }
           name = json.getText();
         } else if (field.equals("parameters")) {
           seen = once(json, seen, 2, field);
-          binary = readOutputParameters(json, token, fields.outputNames.size());
+          binary = readOutputParameters(json, json.nextToken(), fields.outputNames.size());
         } else {
-          json.skipChildren();
+          skipValue(json);
         }
       }
       if (name == null) {
@@ -268,11 +265,11 @@ final class InferRequestDecoder {
     Boolean binary = null;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String name = json.currentName();
-      token = json.nextToken();
       if (name.equals("binary_data")) {
         if (binary != null) {
           throw repeated(json, name);
         }
+        token = json.nextToken();
         if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
           throw InferenceException.invalid(
               "requested output " + index + ": parameter 'binary_data' must be true or false");
@@ -282,7 +279,7 @@ final class InferRequestDecoder {
         throw new InferenceException(ErrorCode.UNIMPLEMENTED,
             "requested output " + index + ": the classification extension is not supported");
       } else {
-        json.skipChildren();
+        skipValue(json);
       }
     }
     return binary;
@@ -335,7 +332,8 @@ final class InferRequestDecoder {
 
   /**
    * {@code seen} (the members of one JSON object read so far) with {@code member}'s {@code bit} added; a member
-   * given twice is refused, as readers disagree on which copy counts.
+   * given twice is refused, as readers disagree on which copy counts. Called while {@code member}'s name is the
+   * parser's current token, so the error points at it.
    */
   static int once(JsonParser json, int seen, int bit, String member) {
     if ((seen & bit) != 0) {
@@ -344,11 +342,20 @@ final class InferRequestDecoder {
     return seen | bit;
   }
 
-  /** The error for a member given twice in one JSON object, at the parser's current token. */
+  /**
+   * The error for a member given twice in one JSON object, at its name: the parser's current token (a FIELD_NAME,
+   * so callers check before they read the member's value).
+   */
   static InferenceException repeated(JsonParser json, String member) {
     JsonLocation at = json.currentTokenLocation();
     return InferenceException.invalid(quoted(member) + " appears twice in one JSON object (at line "
         + at.getLineNr() + ", column " + at.getColumnNr() + "; expected: once)");
+  }
+
+  /** Skips the value of the member whose name is the parser's current token. */
+  static void skipValue(JsonParser json) throws IOException {
+    json.nextToken();
+    json.skipChildren();
   }
 
   static void requireObject(JsonToken token, String message) {

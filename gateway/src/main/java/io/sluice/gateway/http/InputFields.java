@@ -2,6 +2,7 @@ package io.sluice.gateway.http;
 
 import static io.sluice.gateway.http.InferRequestDecoder.once;
 import static io.sluice.gateway.http.InferRequestDecoder.repeated;
+import static io.sluice.gateway.http.InferRequestDecoder.skipValue;
 import static io.sluice.runtime.exec.InferenceException.quoted;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -53,29 +54,29 @@ final class InputFields {
     int seen = 0;
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
-      JsonToken token = json.nextToken();
       switch (field) {
         case "name":
           seen = once(json, seen, NAME, field);
-          if (token != JsonToken.VALUE_STRING) {
+          if (json.nextToken() != JsonToken.VALUE_STRING) {
             throw InferenceException.invalid("input " + input.label() + ": 'name' must be a string");
           }
           input.name = json.getText();
           break;
         case "datatype":
           seen = once(json, seen, DATATYPE, field);
-          input.readDatatype(json, token);
+          input.readDatatype(json, json.nextToken());
           break;
         case "shape":
           seen = once(json, seen, SHAPE, field);
-          input.shape = input.readShape(json, token);
+          input.shape = input.readShape(json, json.nextToken());
           break;
         case "parameters":
           seen = once(json, seen, PARAMETERS, field);
-          input.readParameters(json, token);
+          input.readParameters(json, json.nextToken());
           break;
         case "data":
           seen = once(json, seen, DATA, field);
+          json.nextToken();
           input.hasData = true;
           if (input.name != null && input.type != null && input.shape != null) {
             input.tensor = JsonTensorReader.read(json, input.name, input.type, input.shape, jsonLength);
@@ -86,7 +87,7 @@ final class InputFields {
           }
           break;
         default:
-          json.skipChildren();
+          skipValue(json);
       }
     }
     input.finish(jsonLength);
@@ -134,11 +135,11 @@ final class InputFields {
     }
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String parameter = json.currentName();
-      token = json.nextToken();
       if (parameter.equals("binary_data_size")) {
         if (binarySize >= 0) {
           throw repeated(json, parameter);
         }
+        token = json.nextToken();
         if (token != JsonToken.VALUE_NUMBER_INT || json.getNumberType() != JsonParser.NumberType.INT
             || json.getIntValue() < 0) {
           throw InferenceException.invalid("input " + label() + ": binary_data_size must be an integer in [0, "
@@ -146,7 +147,7 @@ final class InputFields {
         }
         binarySize = json.getIntValue();
       } else {
-        json.skipChildren();
+        skipValue(json);
       }
     }
   }

@@ -1,19 +1,19 @@
 package io.sluice.gateway.tls;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.sluice.runtime.repository.FileStamp;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
- * When watched files are worth reading again: their stamp (modification times, sizes and file keys) differs from
- * the one of the content in use and from the one a refused read saw, so files caught halfway through a rotation
- * are tried (and logged) once, and again only after they change. The owner synchronizes its calls.
+ * When watched files are worth reading again: their stamps ({@link FileStamp}: sizes, modification times and file
+ * keys, so an atomic swap of a same-size file counts) differ from those of the content in use and from those a
+ * refused read saw, so files caught halfway through a rotation are tried (and logged) once, and again only after
+ * they change. The owner synchronizes its calls.
  */
 final class FileStamps {
   private final Path[] files;
-  private String inUse;
-  private String refused;
+  private List<FileStamp> inUse;
+  private List<FileStamp> refused;
 
   /** Watches {@code files}, whose current content the caller reads right after this. */
   FileStamps(Path... files) {
@@ -21,38 +21,32 @@ final class FileStamps {
     this.inUse = of(files);
   }
 
-  /** The files' stamp when they changed since the last {@link #inUse} or {@link #refused}, else null. */
-  String changed() {
-    String stamp = of(files);
-    return stamp.equals(inUse) || stamp.equals(refused) ? null : stamp;
+  /**
+   * The files' stamps, one per watched file in order, when they changed since the last {@link #inUse} or
+   * {@link #refused}, else null.
+   */
+  List<FileStamp> changed() {
+    List<FileStamp> stamps = of(files);
+    return stamps.equals(inUse) || stamps.equals(refused) ? null : stamps;
   }
 
-  /** The content of {@code stamp} is in use now. */
-  void inUse(String stamp) {
-    inUse = stamp;
+  /** The content of {@code stamps} is in use now. */
+  void inUse(List<FileStamp> stamps) {
+    inUse = stamps;
     refused = null;
   }
 
-  /** The content of {@code stamp} could not be used. */
-  void refused(String stamp) {
-    refused = stamp;
+  /** The content of {@code stamps} could not be used. */
+  void refused(List<FileStamp> stamps) {
+    refused = stamps;
   }
 
-  /** One string for {@code files}; a file that cannot be read contributes {@code missing}. */
-  private static String of(Path... files) {
-    StringBuilder stamp = new StringBuilder();
-    for (Path file : files) {
-      if (stamp.length() > 0) {
-        stamp.append('|');
-      }
-      try {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        stamp.append(attributes.lastModifiedTime().toMillis()).append('/').append(attributes.size()).append('/')
-            .append(attributes.fileKey());
-      } catch (IOException e) {
-        stamp.append("missing");
-      }
+  /** One stamp per file of {@code files}; a file that cannot be read has {@link FileStamp#MISSING}. */
+  private static List<FileStamp> of(Path... files) {
+    FileStamp[] stamps = new FileStamp[files.length];
+    for (int i = 0; i < files.length; i++) {
+      stamps[i] = FileStamp.of(files[i]);
     }
-    return stamp.toString();
+    return List.of(stamps);
   }
 }

@@ -1,5 +1,6 @@
 package io.sluice.gateway.tls;
 
+import io.sluice.runtime.repository.FileStamp;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager implements
    * look; called by the poller (which also reloads the client CAs), and by tests.
    */
   public synchronized Reload reloadIfChanged() {
-    String stamp = stamps.changed();
+    List<FileStamp> stamp = stamps.changed();
     if (stamp == null) {
       return Reload.UNCHANGED;
     }

@@ -1,6 +1,7 @@
 package io.sluice.gateway.tls;
 
 import io.sluice.gateway.tls.ReloadingKeyManager.Reload;
+import io.sluice.runtime.repository.FileStamp;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -43,7 +45,7 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
 
   /** Reads the file again if it changed since the last look. */
   synchronized Reload reloadIfChanged() {
-    String stamp = stamps.changed();
+    List<FileStamp> stamp = stamps.changed();
     if (stamp == null) {
       return Reload.UNCHANGED;
     }

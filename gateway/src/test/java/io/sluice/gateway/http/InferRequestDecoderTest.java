@@ -270,13 +270,26 @@ class InferRequestDecoderTest {
   }
 
   @Test
+  void aRepeatedMemberIsReportedWhereItsSecondNameStarts() {
+    String input = "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}";
+    assertInvalid("{\n  \"id\": \"a\",\n  \"id\":\n      \"b\",\n  \"inputs\": [" + input + "]\n}",
+        "'id' appears twice in one JSON object (at line 3, column 3; expected: once)");
+    assertInvalid("{\"inputs\": [\n {\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1], \"data\": [1],\n"
+        + "    \"shape\"\n  :\n [1]}]}",
+        "'shape' appears twice in one JSON object (at line 3, column 5; expected: once)");
+    assertInvalid("{\"inputs\": [" + input + "],\n \"outputs\": [{\"parameters\": {\"binary_data\": true,\n"
+        + "   \"binary_data\":\n false}}]}",
+        "'binary_data' appears twice in one JSON object (at line 3, column 4; expected: once)");
+  }
+
+  @Test
   void aRepeatedBinaryDataSizeIsRefused() {
     byte[] json = ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],"
         + "\"parameters\":{\"binary_data_size\":4,\"binary_data_size\":4}}]}").getBytes(StandardCharsets.UTF_8);
     HttpHeaders headers = new DefaultHttpHeaders().add(InferRequestDecoder.HEADER_LENGTH, json.length);
     byte[] body = new byte[json.length + 4];
     System.arraycopy(json, 0, body, 0, json.length);
-    assertBinaryInvalid(headers, body, "'binary_data_size' appears twice");
+    assertBinaryInvalid(headers, body, "'binary_data_size' appears twice in one JSON object (at line 1, column 89;");
   }
 
   @Test

@@ -133,7 +133,8 @@ public final class ModelRepository {
         }
       }
     } catch (IOException e) {
-      stamps.put("?", new FileStamp(-2, System.nanoTime()));
+      // Unlike any other scan's stamps, so a model that cannot be listed never looks stable.
+      stamps.put("?", new FileStamp(-2, System.nanoTime(), null));
     }
     return stamps;
   }
