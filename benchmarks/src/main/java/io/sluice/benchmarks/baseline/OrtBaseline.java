@@ -114,16 +114,24 @@ public final class OrtBaseline implements Callable<Integer> {
   static Result run(Path modelFile, int threads, Duration warmup, Duration window, int intraOpThreads,
       Duration idleBetween) throws OrtException, InterruptedException {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      if (intraOpThreads > 0) {
-        options.setIntraOpNumThreads(intraOpThreads);
-      }
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      options.addConfigEntry("session.inter_op.allow_spinning", "0");
-      try (OrtSession session = environment.createSession(modelFile.toString(), options)) {
-        return measure(environment, session, threads, warmup, window, idleBetween.toNanos());
-      }
+    try (OrtSession.SessionOptions options = sessionOptions(intraOpThreads);
+        OrtSession session = environment.createSession(modelFile.toString(), options)) {
+      return measure(environment, session, threads, warmup, window, idleBetween.toNanos());
     }
+  }
+
+  /**
+   * The session options Sluice uses by default: {@code intraOpThreads} intra-op threads (0: ONNX Runtime's
+   * default), no spinning. The caller closes them.
+   */
+  public static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    if (intraOpThreads > 0) {
+      options.setIntraOpNumThreads(intraOpThreads);
+    }
+    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    options.addConfigEntry("session.inter_op.allow_spinning", "0");
+    return options;
   }
 
   private static Result measure(OrtEnvironment environment, OrtSession session, int threads, Duration warmup,

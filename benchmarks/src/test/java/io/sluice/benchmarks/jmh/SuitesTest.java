@@ -41,7 +41,7 @@ class SuitesTest {
         "GrpcDecodeBenchmark.convert", "GrpcDecodeBenchmark.parseAndConvert", "TensorBenchmark.direct",
         "TensorBenchmark.heap", "CanaryRouteBenchmark.weighted", "CanaryRouteBenchmark.sticky",
         "LatencyRecordBenchmark.latencyRecorder", "LatencyRecordBenchmark.requestRecorder",
-        "DispatchBenchmark.dispatch", "BatchingThroughputBenchmark.request");
+        "DispatchBenchmark.dispatch", "BatchingThroughputBenchmark.request", "OrtBatchBenchmark.run");
   }
 
   @Test
@@ -86,6 +86,22 @@ class SuitesTest {
     suite.shape = "tabular";
     suite.setUp();
     assertThat(suite.direct()).isEqualTo(BenchmarkModels.MLP_FEATURES);
+  }
+
+  @Test
+  void ortBatchRunsAnswerEveryRow() throws Exception {
+    OrtBatchBenchmark suite = new OrtBatchBenchmark();
+    for (String model : List.of("mlp", "image")) {
+      suite.model = model;
+      suite.rows = 8;
+      suite.setUp();
+      try {
+        // three classes per row for the MLP, ten for the conv model
+        assertThat(suite.run()).isEqualTo(model.equals("mlp") ? 8 * 3 : 8 * 10);
+      } finally {
+        suite.tearDown();
+      }
+    }
   }
 
   @Test
