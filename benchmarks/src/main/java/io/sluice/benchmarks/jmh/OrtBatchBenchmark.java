@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.sluice.benchmarks.baseline.OrtBaseline;
 import io.sluice.runtime.onnx.BenchmarkModels;
+import io.sluice.runtime.session.OnnxEnvironment;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ public class OrtBatchBenchmark {
 
   @Setup
   public void setUp() throws OrtException {
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    OrtEnvironment environment = OnnxEnvironment.get();
     boolean image = model.equals("image");
     options = OrtBaseline.sessionOptions(1);
     session = environment.createSession(image ? BenchmarkModels.imageClassifier() : BenchmarkModels.tabularMlp(),
@@ -71,8 +72,14 @@ public class OrtBatchBenchmark {
 
   @TearDown
   public void tearDown() throws OrtException {
-    input.close();
-    session.close();
-    options.close();
+    if (input != null) {
+      input.close();
+    }
+    if (session != null) {
+      session.close();
+    }
+    if (options != null) {
+      options.close();
+    }
   }
 }

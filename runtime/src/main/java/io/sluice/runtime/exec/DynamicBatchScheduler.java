@@ -30,9 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Otherwise it waits for more, but only while more requests are likely to arrive within the remaining delay
  * ({@link QueueDelay}): a lone client never pays the delay.
  *
- * <p>Threads: the submitting thread forms and launches a batch when a slot is free (no hand-off to a batcher
- * thread); a worker that finishes a batch gives its slot back, takes the next batch itself, and only then
- * completes its requests' futures; a timer thread wakes for the queue delay and for timeouts. Requests whose
+ * <p>Threads: the submitting thread forms and launches a batch (and the other parts of a spread batch) when a
+ * slot is free (no hand-off to a batcher thread); a worker that finishes a batch gives its slot back, takes
+ * the next batch itself, and only then completes its requests' futures; a timer thread wakes for the queue delay and for timeouts. Requests whose
  * client deadline passed or whose client went away are dropped unrun; with a queue timeout (the config's, or
  * the request's own when the queue policy allows overrides) and REJECT, requests that waited too long fail with
  * UNAVAILABLE. A run whose requests were all cancelled is stopped. A full queue fails at once.
@@ -142,7 +142,8 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
     failAll(toFail);
     launchAll(parts);
-    if (batch != null && mayRunHere && batch.size() == 1) {
+    // only the caller's own request runs on its thread (the batch may hold an older one, or a spread part)
+    if (batch != null && mayRunHere && batch.size() == 1 && batch.get(0) == pending) {
       List<Pending> next = runAndTakeNext(batch);
       if (next != null) {
         launch(next);
@@ -261,43 +262,63 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   /**
    * Spreads a ready batch over the free slots when more than one is free: the batch is cut, in queue order,
-   * into as many parts of about equal samples as there are free slots (at most one per request), so idle
-   * instances share its work instead of one instance running it all while the others wait (a model whose
-   * run time grows with the batch, such as a convolution on CPU, would otherwise use one core of several).
-   * Returns the first part; the others go to {@link #spreadParts}, each taking a slot. Not with preferred
-   * batch sizes, which the operator chose. Lock held; {@link #freeSlots} still counts the batch's own slot.
+   * into up to as many parts as there are free slots (at most one per request), each as close as its requests
+   * allow to an even share of the samples, so idle instances share its work instead of one instance running it
+   * all while the others wait (a model whose run time grows with the batch, such as a convolution on CPU, would
+   * otherwise use one core of several). Returns the first part; the others go to {@link #spreadParts}, each
+   * taking a slot. A batch of another shape that becomes ready meanwhile waits for the first slot to free, as
+   * it would behind one large run. Not with preferred batch sizes, which the operator chose. Lock held;
+   * {@link #freeSlots} still counts the batch's own slot.
    */
   private List<Pending> spread(List<Pending> batch) {
-    int parts = Math.min(freeSlots, batch.size());
-    if (parts < 2 || policy.hasPreferredBatchSizes()) {
+    int partsLeft = Math.min(freeSlots, batch.size());
+    if (partsLeft < 2 || policy.hasPreferredBatchSizes()) {
       return batch;
     }
-    long rows = 0;
+    long rowsLeft = 0;
     for (Pending member : batch) {
-      rows += member.samples();
+      rowsLeft += member.samples();
     }
     List<Pending> first = null;
     int start = 0;
     long partRows = 0;
     for (int i = 0; i < batch.size(); i++) {
-      partRows += batch.get(i).samples();
-      boolean last = i == batch.size() - 1;
-      // each part takes its share of the rows left, so the remaining parts stay within one request of even
-      if (last || partRows * parts >= rows) {
-        List<Pending> part = new ArrayList<>(batch.subList(start, i + 1));
+      long samples = batch.get(i).samples();
+      if (i > start && partsLeft > 1 && cutsBefore(partRows, samples, rowsLeft, partsLeft, batch.size() - i)) {
+        List<Pending> part = new ArrayList<>(batch.subList(start, i));
         if (first == null) {
           first = part;
         } else {
           spreadParts.add(part);
           freeSlots--;
         }
-        rows -= partRows;
-        parts--;
+        rowsLeft -= partRows;
+        partsLeft--;
         partRows = 0;
-        start = i + 1;
+        start = i;
       }
+      partRows += samples;
     }
+    List<Pending> last = start == 0 ? batch : new ArrayList<>(batch.subList(start, batch.size()));
+    if (first == null) {
+      return last;
+    }
+    spreadParts.add(last);
+    freeSlots--;
     return first;
+  }
+
+  /**
+   * Whether the part being cut, of {@code partRows} samples so far, ends before the next request (of
+   * {@code samples}): when {@code membersLeft} requests (the next included) are just enough for the other
+   * parts, or when ending here leaves the part nearer its share ({@code rowsLeft / partsLeft}, the part
+   * included) than taking the request would.
+   */
+  private static boolean cutsBefore(long partRows, long samples, long rowsLeft, int partsLeft, int membersLeft) {
+    if (membersLeft <= partsLeft - 1) {
+      return true;
+    }
+    return Math.abs(partRows * partsLeft - rowsLeft) <= Math.abs((partRows + samples) * partsLeft - rowsLeft);
   }
 
   /** The parts that {@link #spread} cut off since the last call, to launch outside the lock, or null. Lock held. */

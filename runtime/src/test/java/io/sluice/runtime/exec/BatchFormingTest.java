@@ -172,10 +172,11 @@ class BatchFormingTest {
     assertThat(otherShape.get(10, TimeUnit.SECONDS).outputs().get(0).dim(1)).isEqualTo(3);
     assertThat(tooLarge).isNotDone();
     assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 7L);
-    // a row that fills the waiting newcomer's batch to a full 8 would run it; here a lone 6-row mate does
+    // a 6-row mate fills the waiting newcomer's batch to a full 8, which runs at once: with all three slots
+    // free now, spread over two of them (2 + 6)
     scheduler.submit(request(100, 6, 2)).get(10, TimeUnit.SECONDS);
     assertThat(tooLarge.get(10, TimeUnit.SECONDS).outputs().get(0).dim(0)).isEqualTo(2);
-    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 7L, 8L);
+    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 7L, 2L, 6L);
   }
 
   @Test
@@ -205,6 +206,28 @@ class BatchFormingTest {
 
   @Test
   void aReadyBatchFindingSeveralSlotsFreeIsSpreadOverThemInEvenParts() throws Exception {
+    // 3 + 1 + 1 + 1 rows waiting, 2 more make a full batch of 8: 4 + 4 on the two slots at once (one slot would
+    // run all 8 while the other idles)
+    List<CompletableFuture<InferenceResponse>> answers = fillABatchWithBothSlotsFree(List.of(3, 1, 1, 1), 2);
+    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 4L, 4L);
+    assertThat(answers.get(0).get().outputs().get(0).dim(0)).isEqualTo(3);
+    assertThat(Tensors.toFloats(answers.get(4).get().outputs().get(0))).containsExactly(120, 122, 124, 126);
+  }
+
+  @Test
+  void aSpreadBatchIsCutBeforeALargeRequestThatWouldOvershootItsPart() throws Exception {
+    // 1 + 1 + 1 then 5 rows: 3 + 5 (taking the 5 into the first part would leave the second slot nothing)
+    fillABatchWithBothSlotsFree(List.of(1, 1, 1), 5);
+    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 3L, 5L);
+  }
+
+  /**
+   * With two instances, both busy, queues requests of {@code queuedRows} (width 2) behind them, frees both slots
+   * (the queued requests keep waiting for batch-mates), then submits {@code lastRows} more, which fills a batch
+   * of 8; asserts that it ran on both slots at once and returns the answers of the queued and last requests.
+   */
+  private List<CompletableFuture<InferenceResponse>> fillABatchWithBothSlotsFree(List<Integer> queuedRows,
+      int lastRows) throws Exception {
     startWithInstances(2, 8);
     CountDownLatch first = new CountDownLatch(1);
     model.gate = first;
@@ -212,29 +235,23 @@ class BatchFormingTest {
     CompletableFuture<InferenceResponse> lone = scheduler.submit(request(0, 1, 2));
     CompletableFuture<InferenceResponse> full = scheduler.submit(request(10, 8, 2));
     await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 2);
-    // 3 + 1 + 1 + 1 rows queue behind them
     List<CompletableFuture<InferenceResponse>> waiting = new ArrayList<>();
-    waiting.add(scheduler.submit(request(20, 3, 2)));
-    for (int i = 3; i <= 5; i++) {
-      waiting.add(scheduler.submit(request(i * 10, 1, 2)));
+    for (int i = 0; i < queuedRows.size(); i++) {
+      waiting.add(scheduler.submit(request(20 + i * 10, queuedRows.get(i), 2)));
     }
     CountDownLatch second = new CountDownLatch(1);
     model.gate = second;
     first.countDown();
     lone.get(10, TimeUnit.SECONDS);
     full.get(10, TimeUnit.SECONDS);
-    // both slots free, 6 rows waiting for more; 2 more rows make a full batch of 8, which runs as 4 + 4 on the
-    // two slots at once (one slot would run all 8 while the other idles)
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
-    waiting.add(scheduler.submit(request(60, 2, 2)));
+    waiting.add(scheduler.submit(request(20 + queuedRows.size() * 10, lastRows, 2)));
     await().atMost(Duration.ofSeconds(10)).until(() -> model.entered.get() == 4);
     second.countDown();
     for (CompletableFuture<InferenceResponse> response : waiting) {
       response.get(10, TimeUnit.SECONDS);
     }
-    assertThat(model.batches).containsExactlyInAnyOrder(1L, 8L, 4L, 4L);
-    assertThat(waiting.get(0).get().outputs().get(0).dim(0)).isEqualTo(3);
-    assertThat(Tensors.toFloats(waiting.get(4).get().outputs().get(0))).containsExactly(120, 122, 124, 126);
     assertThat(scheduler.queued()).isZero();
+    return waiting;
   }
 }
