@@ -315,6 +315,27 @@ class CertificateReloadTest {
   }
 
   @Test
+  void aServerWhoseTlsFilesAreRefusedNamesTheListenersAndLeavesNoThreadRunning() throws Exception {
+    Path garbage = Files.writeString(dir.resolve("admin.pem"), "not a PEM file");
+    TlsOptions inference = TlsOptions.of(certificate, key).withReloadIntervalSeconds(1);
+    ServerConfig config = ServerConfig.builder(Files.createDirectory(dir.resolve("models")))
+        .http(HttpOptions.defaults("127.0.0.1", 0).withTls(inference))
+        .grpc(GrpcOptions.defaults("127.0.0.1", 0).withTls(inference))
+        .admin(AdminOptions.loopback().withTls(TlsOptions.of(garbage, key)))
+        .build();
+    Set<Thread> before = sluiceThreads();
+
+    // the listeners' files are read in order: the inference listeners' reloader starts, then the admin's fail
+    assertThatThrownBy(() -> new SluiceServer(config))
+        .isInstanceOf(TlsFileException.class)
+        .hasMessageStartingWith("admin listener: certificateChain: " + garbage + " holds no certificate");
+
+    Set<Thread> left = sluiceThreads();
+    left.removeAll(before);
+    await().atMost(Duration.ofSeconds(10)).until(() -> left.stream().noneMatch(Thread::isAlive));
+  }
+
+  @Test
   void sharedFilesThatCannotBeUsedAreNamedWithTheListenersUsingThem() throws Exception {
     Files.writeString(certificate, "not a PEM file");
     Map<String, TlsOptions> listeners = new LinkedHashMap<>();
@@ -324,6 +345,17 @@ class CertificateReloadTest {
     assertThatThrownBy(() -> TlsKeyManagers.of(listeners))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("HTTP, gRPC listeners: certificateChain: " + certificate + " holds no certificate");
+  }
+
+  /** The live threads a server starts (drift, metrics, TLS reloads, ...). */
+  private static Set<Thread> sluiceThreads() {
+    Set<Thread> threads = new HashSet<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith("sluice-") && thread.isAlive()) {
+        threads.add(thread);
+      }
+    }
+    return threads;
   }
 
   /** The live certificate reload threads. */
