@@ -31,8 +31,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>With a reload interval, a daemon thread compares the files' stamps ({@link FileStamps}) every interval
  * ({@link #close()} stops it: its owner closes it once, after the listeners using it); without, the files are read
- * once. Thread-safe: handshakes on any event loop read the current identity while a reload replaces it. An alias names the identity it came from, so a handshake
- * that chose an alias before a reload still gets that identity's chain and key.
+ * once. Thread-safe: handshakes on any event loop read the current identity while a reload replaces it. An alias
+ * names the identity it came from, so a handshake that chose an alias before a reload still gets that identity's
+ * chain and key.
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ReloadingKeyManager.class.getName());

@@ -24,18 +24,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * requests reach, leaving the rest queued), when it cannot grow (a compatible request does not fit, or it
  * reached the largest preferred size), or when its oldest request has waited {@code maxQueueDelay}. Unlike
  * Triton, requests that cannot join (other shapes, or too many rows to fit) are skipped, not batch-ending,
- * and while the oldest request's batch waits for more, a ready batch of another shape runs first. A ready
- * batch that finds several slots free is spread over them in parts of about equal size (without preferred
- * batch sizes), so the instances share the work.
+ * and while the oldest request's batch waits for more, a ready batch of another shape runs first.
  * Otherwise it waits for more, but only while more requests are likely to arrive within the remaining delay
- * ({@link QueueDelay}): a lone client never pays the delay.
+ * ({@link QueueDelay}): a lone client never pays the delay. A ready batch that finds several slots free is
+ * spread over them in parts of about equal size (without preferred batch sizes), so the instances share the work.
  *
  * <p>Threads: the submitting thread forms and launches a batch (and the other parts of a spread batch) when a
  * slot is free (no hand-off to a batcher thread); a worker that finishes a batch gives its slot back, takes
- * the next batch itself, and only then completes its requests' futures; a timer thread wakes for the queue delay and for timeouts. Requests whose
- * client deadline passed or whose client went away are dropped unrun; with a queue timeout (the config's, or
- * the request's own when the queue policy allows overrides) and REJECT, requests that waited too long fail with
- * UNAVAILABLE. A run whose requests were all cancelled is stopped. A full queue fails at once.
+ * the next batch itself, and only then completes its requests' futures; a timer thread wakes for the queue
+ * delay and for timeouts. Requests whose client deadline passed or whose client went away are dropped unrun;
+ * with a queue timeout (the config's, or the request's own when the queue policy allows overrides) and
+ * REJECT, requests that waited too long fail with UNAVAILABLE. A run whose requests were all cancelled is
+ * stopped. A full queue fails at once.
  */
 public final class DynamicBatchScheduler implements Scheduler {
   /** How many shapes one pass over the queue considers for the next batch. */
@@ -279,19 +279,13 @@ public final class DynamicBatchScheduler implements Scheduler {
     for (Pending member : batch) {
       rowsLeft += member.samples();
     }
-    List<Pending> first = null;
+    List<List<Pending>> parts = new ArrayList<>(partsLeft);
     int start = 0;
     long partRows = 0;
     for (int i = 0; i < batch.size(); i++) {
       long samples = batch.get(i).samples();
       if (i > start && partsLeft > 1 && cutsBefore(partRows, samples, rowsLeft, partsLeft, batch.size() - i)) {
-        List<Pending> part = new ArrayList<>(batch.subList(start, i));
-        if (first == null) {
-          first = part;
-        } else {
-          spreadParts.add(part);
-          freeSlots--;
-        }
+        parts.add(new ArrayList<>(batch.subList(start, i)));
         rowsLeft -= partRows;
         partsLeft--;
         partRows = 0;
@@ -299,13 +293,12 @@ public final class DynamicBatchScheduler implements Scheduler {
       }
       partRows += samples;
     }
-    List<Pending> last = start == 0 ? batch : new ArrayList<>(batch.subList(start, batch.size()));
-    if (first == null) {
-      return last;
+    parts.add(start == 0 ? batch : new ArrayList<>(batch.subList(start, batch.size())));
+    for (int p = 1; p < parts.size(); p++) {
+      spreadParts.add(parts.get(p));
+      freeSlots--;
     }
-    spreadParts.add(last);
-    freeSlots--;
-    return first;
+    return parts.get(0);
   }
 
   /**
@@ -323,12 +316,7 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   /** The parts that {@link #spread} cut off since the last call, to launch outside the lock, or null. Lock held. */
   private List<List<Pending>> takeSpreadParts() {
-    if (spreadParts.isEmpty()) {
-      return null;
-    }
-    List<List<Pending>> copy = new ArrayList<>(spreadParts);
-    spreadParts.clear();
-    return copy;
+    return drain(spreadParts);
   }
 
   /**
@@ -480,11 +468,16 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   /** The requests dropped so far, to fail outside the lock, or null. Lock held. */
   private List<Pending> takeDropped() {
-    if (dropped.isEmpty()) {
+    return drain(dropped);
+  }
+
+  /** A copy of {@code collected}, which is emptied, or null when it was empty (no allocation). Lock held. */
+  private static <T> List<T> drain(ArrayList<T> collected) {
+    if (collected.isEmpty()) {
       return null;
     }
-    List<Pending> copy = new ArrayList<>(dropped);
-    dropped.clear();
+    List<T> copy = new ArrayList<>(collected);
+    collected.clear();
     return copy;
   }
 
