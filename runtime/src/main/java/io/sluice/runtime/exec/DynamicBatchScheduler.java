@@ -1,8 +1,5 @@
 package io.sluice.runtime.exec;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,39 +33,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * with a queue timeout (the config's, or the request's own when the queue policy allows overrides) and
  * REJECT, requests that waited too long fail with UNAVAILABLE. A run whose requests were all cancelled is
  * stopped. A full queue fails at once.
+ *
+ * <p>The queue, the execution slots and the batch-forming rules are {@link BatchQueue}'s, guarded by this
+ * class's lock; this class owns the threads and completes the futures outside the lock.
  */
 public final class DynamicBatchScheduler implements Scheduler {
-  /** How many shapes one pass over the queue considers for the next batch. */
-  private static final int MAX_SHAPES_PER_PASS = 8;
   /** How many distinct batch shapes are kept canonical (later ones are compared by value). */
   private static final int MAX_KNOWN_SHAPES = 64;
 
   private final String label;
   private final BatchingPolicy policy;
   private final BatchRunner runner;
-  private final QueueDelay delay;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final ArrayList<Pending> dropped = new ArrayList<>();
-  // Parts of a ready batch spread over free slots (see spread), each holding its slot, to launch outside the lock.
-  private final ArrayList<List<Pending>> spreadParts = new ArrayList<>();
+  // Guarded by lock.
+  private final BatchQueue queue;
   private final ExecutorService workers;
   private final Thread timer;
   private final AtomicInteger inSystem = new AtomicInteger();
   private final ConcurrentHashMap<BatchShape, BatchShape> knownShapes = new ConcurrentHashMap<>();
   private volatile BatchShape lastShape;
-  private int freeSlots;
-  // The last full pass's verdict while it holds (lock held): the oldest request's batch, of waitingRows samples,
-  // waits for batch-mates, no other batch was ready, and every request queued since joins that batch. Lets
-  // arrivals skip a pass over the queue that would only come to the same verdict; null when unknown.
-  private Pending waitingHead;
-  private long waitingRows;
-  // The samples of the batch the last batchFrom that returned null would have formed.
-  private long scannedRows;
   // When the sleeping timer wakes; Long.MIN_VALUE while it is awake (it re-reads the state before sleeping).
+  // Guarded by lock.
   private long timerWakeAt = Long.MIN_VALUE;
-  private boolean closed;
 
   /**
    * @param label names the version in overload messages, e.g. {@code model 'm' version 1}
@@ -78,8 +65,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     this.label = label;
     this.policy = policy;
     this.runner = new BatchRunner(modelName, version, executor, statistics);
-    this.delay = new QueueDelay(policy.maxQueueDelayNanos());
-    this.freeSlots = policy.instances();
+    this.queue = new BatchQueue(policy);
     AtomicInteger threads = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(policy.instances(), task -> {
       Thread thread = new Thread(task, threadPrefix + "-" + threads.incrementAndGet());
@@ -115,28 +101,20 @@ public final class DynamicBatchScheduler implements Scheduler {
       // admitted under the lock, so admission times follow queue order (the oldest request is the head)
       long now = System.nanoTime();
       pending = new Pending(request, now, rows, shape, queueTimeoutAt(request, now));
-      if (closed) {
+      if (queue.isClosed()) {
         return CompletableFuture.failedFuture(InferenceException.unavailable(label + " is shutting down"));
       }
-      if (queue.size() >= policy.queueCapacity()) {
+      if (queue.isFull()) {
         return CompletableFuture.failedFuture(InferenceException.unavailable(
             label + " is overloaded: " + policy.queueCapacity() + " requests already queued"));
       }
-      delay.arrived(now);
-      queue.addLast(pending);
+      queue.add(pending);
       inSystem.incrementAndGet();
-      if (waitingHead != null) {
-        if (waitingHead.joins(pending)) {
-          waitingRows += pending.samples();
-        } else {
-          waitingHead = null;
-        }
-      }
-      batch = freeSlots > 0 ? takeBatch(now) : null;
+      batch = queue.takeBatch(now);
       // also after a launch: requests of another shape may wait on behind it
       wakeTimerFor(pending.expiresAt());
-      toFail = takeDropped();
-      parts = takeSpreadParts();
+      toFail = queue.takeDropped();
+      parts = queue.takeSpreadParts();
     } finally {
       lock.unlock();
     }
@@ -191,7 +169,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
     long timeout = policy.allowTimeoutOverride() && request.timeoutNanos() > 0 ? request.timeoutNanos()
         : policy.defaultTimeoutNanos();
-    return timeout > 0 ? saturatedAdd(now, timeout) : Long.MAX_VALUE;
+    return timeout > 0 ? BatchQueue.saturatedAdd(now, timeout) : Long.MAX_VALUE;
   }
 
   @Override
@@ -203,7 +181,7 @@ public final class DynamicBatchScheduler implements Scheduler {
   public void close() {
     lock.lock();
     try {
-      closed = true;
+      queue.close();
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -219,266 +197,15 @@ public final class DynamicBatchScheduler implements Scheduler {
   }
 
   /**
-   * Removes and returns the batch to run now, taking a slot, or returns null when the queue is empty or every
-   * batch it could form should wait for batch-mates. The oldest request's batch comes first; when it waits,
-   * the batch of the oldest request of another shape that is ready runs instead (the slot is free either
-   * way), so a waiting batch never holds requests of other shapes behind it. Requests found cancelled or past
-   * their deadline on the way move to {@link #dropped}. Lock held; a slot is free.
-   */
-  private List<Pending> takeBatch(long now) {
-    Pending head;
-    while ((head = queue.peekFirst()) != null && gone(head, now)) {
-      dropped.add(queue.pollFirst());
-      waitingHead = null;
-    }
-    if (head == null) {
-      noteIfIdle(now);
-      waitingHead = null;
-      return null;
-    }
-    if (head == waitingHead && stillWaits(head, now)) {
-      return null;
-    }
-    waitingHead = null;
-    List<Pending> batch = batchFrom(head, now);
-    long headRows = scannedRows;
-    if (batch == null) {
-      for (Pending other : otherShapes(head, now)) {
-        if ((batch = batchFrom(other, now)) != null) {
-          break;
-        }
-      }
-    }
-    if (batch != null) {
-      removeFromQueue(batch);
-      batch = spread(batch);
-      freeSlots--;
-    } else {
-      waitingHead = head;
-      waitingRows = headRows;
-    }
-    return batch;
-  }
-
-  /**
-   * Spreads a ready batch over the free slots when more than one is free: the batch is cut, in queue order,
-   * into up to as many parts as there are free slots (at most one per request), each as close as its requests
-   * allow to an even share of the samples, so idle instances share its work instead of one instance running it
-   * all while the others wait (a model whose run time grows with the batch, such as a convolution on CPU, would
-   * otherwise use one core of several). Returns the first part; the others go to {@link #spreadParts}, each
-   * taking a slot. A batch of another shape that becomes ready meanwhile waits for the first slot to free, as
-   * it would behind one large run. Not with preferred batch sizes, which the operator chose. Lock held;
-   * {@link #freeSlots} still counts the batch's own slot.
-   */
-  private List<Pending> spread(List<Pending> batch) {
-    int partsLeft = Math.min(freeSlots, batch.size());
-    if (partsLeft < 2 || policy.hasPreferredBatchSizes()) {
-      return batch;
-    }
-    long rowsLeft = 0;
-    for (Pending member : batch) {
-      rowsLeft += member.samples();
-    }
-    List<List<Pending>> parts = new ArrayList<>(partsLeft);
-    int start = 0;
-    long partRows = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      long samples = batch.get(i).samples();
-      if (i > start && partsLeft > 1 && cutsBefore(partRows, samples, rowsLeft, partsLeft, batch.size() - i)) {
-        parts.add(new ArrayList<>(batch.subList(start, i)));
-        rowsLeft -= partRows;
-        partsLeft--;
-        partRows = 0;
-        start = i;
-      }
-      partRows += samples;
-    }
-    parts.add(start == 0 ? batch : new ArrayList<>(batch.subList(start, batch.size())));
-    for (int p = 1; p < parts.size(); p++) {
-      spreadParts.add(parts.get(p));
-      freeSlots--;
-    }
-    return parts.get(0);
-  }
-
-  /**
-   * Whether the part being cut, of {@code partRows} samples so far, ends before the next request (of
-   * {@code samples}): when {@code membersLeft} requests (the next included) are just enough for the other
-   * parts, or when ending here leaves the part nearer its share ({@code rowsLeft / partsLeft}, the part
-   * included) than taking the request would.
-   */
-  private static boolean cutsBefore(long partRows, long samples, long rowsLeft, int partsLeft, int membersLeft) {
-    if (membersLeft <= partsLeft - 1) {
-      return true;
-    }
-    return Math.abs(partRows * partsLeft - rowsLeft) <= Math.abs((partRows + samples) * partsLeft - rowsLeft);
-  }
-
-  /** The parts that {@link #spread} cut off since the last call, to launch outside the lock, or null. Lock held. */
-  private List<List<Pending>> takeSpreadParts() {
-    return drain(spreadParts);
-  }
-
-  /**
-   * Whether the verdict of the last full pass still holds for {@code head}'s batch (whose requests queued
-   * since then all joined it, see {@link #waitingRows}): it cannot run yet, because it is not full and its
-   * wait is not over, so no batch can run (other shapes' requests are younger, their waits end later).
-   * Requests found gone by the timer's sweep end the verdict (a full pass may then see another shape); those
-   * cancelled meanwhile are dropped by the next full pass, at the latest when the batch's wait ends. Without
-   * preferred batch sizes only, whose rule needs the requests in order. Lock held.
-   */
-  private boolean stillWaits(Pending head, long now) {
-    return !closed && !policy.hasPreferredBatchSizes()
-        && waitingRows < policy.maxBatchSize()
-        && now - head.admittedNanos < policy.maxQueueDelayNanos()
-        && delay.waitUntil(head.admittedNanos, now) - now > 0;
-  }
-
-  /**
-   * The oldest queued request of each shape other than {@code head}'s, in queue order, at most
-   * {@link #MAX_SHAPES_PER_PASS} - 1 of them (which bounds the work under the lock); requests that cannot
-   * join any batch are a shape of their own. Lock held.
-   */
-  private List<Pending> otherShapes(Pending head, long now) {
-    List<Pending> heads = new ArrayList<>(4);
-    heads.add(head);
-    Iterator<Pending> waiting = queue.iterator();
-    while (waiting.hasNext() && heads.size() < MAX_SHAPES_PER_PASS) {
-      Pending next = waiting.next();
-      if (joinsAny(heads, next)) {
-        continue;
-      }
-      if (gone(next, now)) {
-        waiting.remove();
-        dropped.add(next);
-        continue;
-      }
-      heads.add(next);
-    }
-    return heads.subList(1, heads.size());
-  }
-
-  private static boolean joinsAny(List<Pending> heads, Pending pending) {
-    for (Pending head : heads) {
-      if (head.joins(pending)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The batch that {@code first} (the oldest queued request of its shape) and the queued requests that can
-   * join it form, if it should run now; null if it should wait for more. Leaves the queue as it is, except
-   * that batch-mates found gone move to {@link #dropped}. Lock held.
-   */
-  private List<Pending> batchFrom(Pending first, long now) {
-    List<Pending> members = new ArrayList<>();
-    members.add(first);
-    if (first.rows < 0) {
-      return members;
-    }
-    int take;
-    boolean full = false;
-    long rows = first.samples();
-    int preferred = policy.isPreferred(rows) ? 1 : 0;
-    long largestPreferred = policy.largestPreferredBatchSize();
-    Iterator<Pending> waiting = queue.iterator();
-    while (waiting.next() != first) {
-      // requests older than first are of other shapes
-    }
-    while (waiting.hasNext() && rows < policy.maxBatchSize()) {
-      Pending next = waiting.next();
-      if (!first.joins(next)) {
-        continue;
-      }
-      if (gone(next, now)) {
-        waiting.remove();
-        dropped.add(next);
-        continue;
-      }
-      if (rows + next.samples() > policy.maxBatchSize()) {
-        full = true;
-        continue;
-      }
-      if (preferred == 0 && rows + next.samples() > largestPreferred) {
-        // as Triton: past the largest preferred size, cut before it unless the delay is over
-        preferred = members.size();
-      }
-      members.add(next);
-      rows += next.samples();
-      if (policy.isPreferred(rows)) {
-        preferred = members.size();
-      }
-    }
-    full |= rows >= largestPreferred;
-    boolean delayOver = now - first.admittedNanos >= policy.maxQueueDelayNanos();
-    if (preferred > 0 && !delayOver) {
-      take = preferred;
-    } else if (full || delayOver || closed || delay.waitUntil(first.admittedNanos, now) - now <= 0) {
-      take = members.size();
-    } else {
-      scannedRows = rows;
-      return null;
-    }
-    return take == members.size() ? members : new ArrayList<>(members.subList(0, take));
-  }
-
-  /** Removes {@code batch} (in queue order) from the queue. */
-  private void removeFromQueue(List<Pending> batch) {
-    int next = 0;
-    Iterator<Pending> waiting = queue.iterator();
-    while (next < batch.size() && waiting.hasNext()) {
-      if (waiting.next() == batch.get(next)) {
-        waiting.remove();
-        next++;
-      }
-    }
-  }
-
-  /** Whether {@code pending} must not run any more: client gone, deadline or queue timeout passed. */
-  private static boolean gone(Pending pending, long now) {
-    long expiresAt = pending.expiresAt();
-    return pending.request.cancellation().isCancelled()
-        || expiresAt != Long.MAX_VALUE && now - expiresAt >= 0;
-  }
-
-  /** Tells the queue-delay estimate when nothing is queued or running. Lock held. */
-  private void noteIfIdle(long now) {
-    if (queue.isEmpty() && freeSlots == policy.instances()) {
-      delay.idle(now);
-    }
-  }
-
-  /**
    * Wakes the timer if it would sleep past {@code expiresAt}, or past the longest the oldest request may wait
    * while a slot is free. (Its own wake-up already accounts for the adaptive wait, which only ends earlier as
    * time passes, so arrivals that merely refine the estimate do not wake it.) Lock held.
    */
   private void wakeTimerFor(long expiresAt) {
-    long wake = expiresAt;
-    Pending head = queue.peekFirst();
-    if (freeSlots > 0 && head != null) {
-      wake = Math.min(wake, saturatedAdd(head.admittedNanos, policy.maxQueueDelayNanos()));
-    }
-    if (closed || wake < timerWakeAt) {
+    long wake = Math.min(expiresAt, queue.delayEndsAt());
+    if (queue.isClosed() || wake < timerWakeAt) {
       changed.signal();
     }
-  }
-
-  /** The requests dropped so far, to fail outside the lock, or null. Lock held. */
-  private List<Pending> takeDropped() {
-    return drain(dropped);
-  }
-
-  /** A copy of {@code collected}, which is emptied, or null when it was empty (no allocation). Lock held. */
-  private static <T> List<T> drain(ArrayList<T> collected) {
-    if (collected.isEmpty()) {
-      return null;
-    }
-    List<T> copy = new ArrayList<>(collected);
-    collected.clear();
-    return copy;
   }
 
   private void launch(List<Pending> batch) {
@@ -519,11 +246,11 @@ public final class DynamicBatchScheduler implements Scheduler {
     lock.lock();
     try {
       long now = System.nanoTime();
-      freeSlots++;
-      next = takeBatch(now);
+      queue.slotFreed();
+      next = queue.takeBatch(now);
       wakeTimerFor(Long.MAX_VALUE);
-      toFail = takeDropped();
-      parts = takeSpreadParts();
+      toFail = queue.takeDropped();
+      parts = queue.takeSpreadParts();
     } finally {
       lock.unlock();
     }
@@ -545,10 +272,10 @@ public final class DynamicBatchScheduler implements Scheduler {
     try {
       while (true) {
         long now = System.nanoTime();
-        long earliest = sweep(now);
-        List<Pending> batch = freeSlots > 0 ? takeBatch(now) : null;
-        List<Pending> toFail = takeDropped();
-        List<List<Pending>> parts = takeSpreadParts();
+        long earliest = queue.sweep(now);
+        List<Pending> batch = queue.takeBatch(now);
+        List<Pending> toFail = queue.takeDropped();
+        List<List<Pending>> parts = queue.takeSpreadParts();
         if (batch != null || toFail != null) {
           lock.unlock();
           try {
@@ -562,15 +289,11 @@ public final class DynamicBatchScheduler implements Scheduler {
           }
           continue;
         }
-        if (closed && queue.isEmpty() && freeSlots == policy.instances()) {
+        if (queue.isClosed() && queue.isIdle()) {
           workers.shutdown();
           return;
         }
-        Pending head = queue.peekFirst();
-        long wake = earliest;
-        if (freeSlots > 0 && head != null) {
-          wake = Math.min(wake, Math.max(now + 1, delay.waitUntil(head.admittedNanos, now)));
-        }
+        long wake = Math.min(earliest, queue.nextLookAt(now));
         timerWakeAt = wake;
         try {
           if (wake == Long.MAX_VALUE) {
@@ -589,30 +312,6 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
   }
 
-  /**
-   * Moves every queued request that must not run any more to {@link #dropped}; returns the earliest
-   * timeout or deadline of those left ({@link Long#MAX_VALUE} for none). Lock held.
-   */
-  private long sweep(long now) {
-    long earliest = Long.MAX_VALUE;
-    Iterator<Pending> waiting = queue.iterator();
-    while (waiting.hasNext()) {
-      Pending pending = waiting.next();
-      if (gone(pending, now)) {
-        waiting.remove();
-        dropped.add(pending);
-        // a pass considers a bounded number of shapes: with one gone, another may come into view
-        waitingHead = null;
-      } else {
-        earliest = Math.min(earliest, pending.expiresAt());
-      }
-    }
-    if (!dropped.isEmpty()) {
-      noteIfIdle(now);
-    }
-    return earliest;
-  }
-
   /** Fails requests that were dropped unrun, each with its own reason. */
   private void failAll(List<Pending> toFail) {
     if (toFail == null) {
@@ -626,10 +325,5 @@ public final class DynamicBatchScheduler implements Scheduler {
       inSystem.decrementAndGet();
       pending.deliver();
     }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }

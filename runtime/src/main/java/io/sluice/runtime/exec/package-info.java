@@ -6,8 +6,9 @@
  *
  * <p>Schedulers: {@link io.sluice.runtime.exec.DirectScheduler} runs each request on its own;
  * {@link io.sluice.runtime.exec.DynamicBatchScheduler} batches as Triton's dynamic batcher (policy in
- * {@link io.sluice.runtime.exec.BatchingPolicy}), waiting for batch-mates only while more requests are likely to
- * arrive in time ({@code QueueDelay}), and hands batches to {@code BatchRunner}. Both run the model through a
+ * {@link io.sluice.runtime.exec.BatchingPolicy}; the queue and the batch-forming rules in {@code BatchQueue}),
+ * waiting for batch-mates only while more requests are likely to arrive in time ({@code QueueDelay}), and hands
+ * batches to {@code BatchRunner}. Both run the model through a
  * {@link io.sluice.runtime.exec.ModelExecutor}.
  *
  * <p>Clients that go away: the transport cancels the request's {@link io.sluice.runtime.exec.Cancellation};
