@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * one benchmark thread, which takes each answer as it arrives and sends the next request at once (a closed
  * loop of {@code inFlight} callers without a thread each). Models from {@link BenchmarkModels}, served as the
  * load-generator runs serve them ({@code max_batch_size: 64}, two instances): the 12-feature MLP
- * ({@code model=mlp}) and the 3 x 64 x 64 convolutional model ({@code model=image}), one sample per request,
+ * ({@code model=mlp}), the same features through two hidden layers of 1024 ({@code model=wide}) and the
+ * 3 x 64 x 64 convolutional model ({@code model=image}), one sample per request,
  * with {@code dynamic_batching { max_queue_delay_microseconds: 500 }} ({@code batching=on}) or without
  * ({@code off}). One operation is one answered request, so the score is requests per second; with
  * {@code -prof gc}, bytes per request on every thread (workers included).
@@ -47,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class BatchingThroughputBenchmark {
-  @Param({"mlp", "image"})
+  @Param({"mlp", "wide", "image"})
   public String model;
 
   @Param({"off", "on"})
@@ -68,8 +69,7 @@ public class BatchingThroughputBenchmark {
     boolean image = model.equals("image");
     ModelConfig config = image ? BenchmarkModels.imageConfig(model, batched, 2)
         : BenchmarkModels.tabularConfig(model, batched, 2);
-    repository = Fixtures.modelRepository(model, image ? BenchmarkModels.imageClassifier()
-        : BenchmarkModels.tabularMlp(), config);
+    repository = Fixtures.modelRepository(model, Fixtures.benchmarkModel(model), config);
     models = Fixtures.startModels(repository);
     dispatcher = new InferenceDispatcher(models);
     int side = BenchmarkModels.IMAGE_SIDE;

@@ -7,6 +7,7 @@ import io.sluice.benchmarks.load.client.Tensor;
 import io.sluice.proto.config.ModelConfig;
 import io.sluice.runtime.lifecycle.LifecycleOptions;
 import io.sluice.runtime.lifecycle.ModelManager;
+import io.sluice.runtime.onnx.BenchmarkModels;
 import io.sluice.runtime.onnx.SampleRepository;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.RuntimeOptions;
@@ -84,6 +85,19 @@ final class Fixtures {
     Path root = Files.createTempDirectory("sluice-jmh-repository");
     SampleRepository.write(root);
     return root;
+  }
+
+  /**
+   * The ONNX bytes of a {@link BenchmarkModels} model by its benchmark parameter: {@code mlp}, {@code wide} or
+   * {@code image}.
+   */
+  static byte[] benchmarkModel(String model) {
+    return switch (model) {
+      case "mlp" -> BenchmarkModels.tabularMlp();
+      case "wide" -> BenchmarkModels.wideMlp();
+      case "image" -> BenchmarkModels.imageClassifier();
+      default -> throw new IllegalArgumentException("model: " + model + " (expected: mlp, wide or image)");
+    };
   }
 
   /** A new temporary repository holding one model, version 1, with {@code config} as its config.pbtxt. */

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What ONNX Runtime itself gains from batching, with no Sluice code around it: one {@code session.run} of a
  * batch of {@code rows} samples of the benchmark models ({@link BenchmarkModels}: the 12-feature MLP,
- * {@code model=mlp}, and the 3 x 64 x 64 conv model, {@code model=image}), with the session options Sluice uses
+ * {@code model=mlp}, the same features through two hidden layers of 1024, {@code model=wide}, and the
+ * 3 x 64 x 64 conv model, {@code model=image}), with the session options Sluice uses
  * by default ({@link OrtBaseline#sessionOptions}: one intra-op thread, no spinning). The score is microseconds
  * per run; divided by {@code rows}, the time per sample that dynamic batching can at best reach.
  */
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class OrtBatchBenchmark {
-  @Param({"mlp", "image"})
+  @Param({"mlp", "wide", "image"})
   public String model;
 
   @Param({"1", "8", "32", "64"})
@@ -53,8 +54,7 @@ public class OrtBatchBenchmark {
     OrtEnvironment environment = OnnxEnvironment.get();
     boolean image = model.equals("image");
     options = OrtBaseline.sessionOptions(1);
-    session = environment.createSession(image ? BenchmarkModels.imageClassifier() : BenchmarkModels.tabularMlp(),
-        options);
+    session = environment.createSession(Fixtures.benchmarkModel(model), options);
     int side = BenchmarkModels.IMAGE_SIDE;
     long[] shape = image ? new long[] {rows, 3, side, side} : new long[] {rows, BenchmarkModels.MLP_FEATURES};
     int perRow = image ? 3 * side * side : BenchmarkModels.MLP_FEATURES;

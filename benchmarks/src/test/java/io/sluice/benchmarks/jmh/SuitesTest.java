@@ -91,13 +91,13 @@ class SuitesTest {
   @Test
   void ortBatchRunsAnswerEveryRow() throws Exception {
     OrtBatchBenchmark suite = new OrtBatchBenchmark();
-    for (String model : List.of("mlp", "image")) {
+    for (String model : List.of("mlp", "wide", "image")) {
       suite.model = model;
       suite.rows = 8;
       suite.setUp();
       try {
-        // three classes per row for the MLP, ten for the conv model
-        assertThat(suite.run()).isEqualTo(model.equals("mlp") ? 8 * 3 : 8 * 10);
+        // three classes per row for the MLPs, ten for the conv model
+        assertThat(suite.run()).isEqualTo(model.equals("image") ? 8 * 10 : 8 * 3);
       } finally {
         suite.tearDown();
       }
@@ -163,7 +163,7 @@ class SuitesTest {
 
   @Test
   void batchingThroughputKeepsItsRequestsInFlightAndAnswersEachModelWithAndWithoutBatching() throws Exception {
-    for (String model : List.of("mlp", "image")) {
+    for (String model : List.of("mlp", "wide", "image")) {
       for (String batching : List.of("off", "on")) {
         BatchingThroughputBenchmark suite = new BatchingThroughputBenchmark();
         suite.model = model;
@@ -175,7 +175,7 @@ class SuitesTest {
             InferenceResponse response = suite.request();
             assertThat(response.modelName()).isEqualTo(model);
             assertThat(response.outputs().get(0).shape()).as(model + " " + batching).containsExactly(1,
-                model.equals("mlp") ? 3 : 10);
+                model.equals("image") ? 10 : 3);
           }
         } finally {
           suite.tearDown();

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 
 /**
  * Deterministic models for benchmarks, generated like the samples (nothing is downloaded): a small tabular
- * MLP and an image-sized convolutional classifier, with configs for running them with and without the
+ * MLP (and a wide one, for comparison) and an image-sized convolutional classifier, with configs for running them with and without the
  * dynamic batcher. Weights are pseudo-random from a fixed seed: the numbers do not matter, the work does.
  */
 public final class BenchmarkModels {
@@ -25,6 +25,7 @@ public final class BenchmarkModels {
   public static final int IMAGE_SIDE = 64;
 
   private static final int MLP_HIDDEN = 64;
+  private static final int WIDE_HIDDEN = 1024;
   private static final int MLP_CLASSES = 3;
   private static final int CONV_CHANNELS = 16;
   private static final int IMAGE_CLASSES = 10;
@@ -33,17 +34,39 @@ public final class BenchmarkModels {
 
   /** {@code features} FP32 [batch, 12] -> Gemm(64) -> Relu -> Gemm(3) -> Softmax -> {@code probabilities}. */
   public static byte[] tabularMlp() {
+    return mlp("tabular_mlp", MLP_HIDDEN);
+  }
+
+  /**
+   * A heavier tabular model, for comparison: {@code features} FP32 [batch, 12] -> Gemm(1024) -> Relu ->
+   * Gemm(1024) -> Relu -> Gemm(3) -> Softmax -> {@code probabilities} (about a million weights, so a run's cost
+   * is arithmetic rather than per-run overhead). Served with {@link #tabularConfig}.
+   */
+  public static byte[] wideMlp() {
+    return mlp("wide_mlp", WIDE_HIDDEN, WIDE_HIDDEN);
+  }
+
+  /** An MLP over the 12 features with Relu after each hidden layer of the given widths, softmax over 3 classes. */
+  private static byte[] mlp(String name, int... hidden) {
     SplittableRandom random = new SplittableRandom(12);
-    return OnnxModelBuilder.graph("tabular_mlp")
-        .input("features", TensorProto.DataType.FLOAT, -1, MLP_FEATURES)
-        .initializer(floatTensor("w1", new long[] {MLP_FEATURES, MLP_HIDDEN}, weights(random, MLP_FEATURES * MLP_HIDDEN)))
-        .initializer(floatTensor("b1", new long[] {MLP_HIDDEN}, weights(random, MLP_HIDDEN)))
-        .initializer(floatTensor("w2", new long[] {MLP_HIDDEN, MLP_CLASSES}, weights(random, MLP_HIDDEN * MLP_CLASSES)))
-        .initializer(floatTensor("b2", new long[] {MLP_CLASSES}, weights(random, MLP_CLASSES)))
-        .node("Gemm", List.of("features", "w1", "b1"), List.of("hidden"))
-        .node("Relu", List.of("hidden"), List.of("activated"))
-        .node("Gemm", List.of("activated", "w2", "b2"), List.of("logits"))
-        .node("Softmax", List.of("logits"), List.of("probabilities"), intAttribute("axis", 1))
+    OnnxModelBuilder graph = OnnxModelBuilder.graph(name)
+        .input("features", TensorProto.DataType.FLOAT, -1, MLP_FEATURES);
+    String previous = "features";
+    int width = MLP_FEATURES;
+    for (int layer = 1; layer <= hidden.length + 1; layer++) {
+      boolean last = layer > hidden.length;
+      int next = last ? MLP_CLASSES : hidden[layer - 1];
+      String output = last ? "logits" : "hidden" + layer;
+      graph.initializer(floatTensor("w" + layer, new long[] {width, next}, weights(random, width * next)))
+          .initializer(floatTensor("b" + layer, new long[] {next}, weights(random, next)))
+          .node("Gemm", List.of(previous, "w" + layer, "b" + layer), List.of(output));
+      if (!last) {
+        previous = "activated" + layer;
+        graph.node("Relu", List.of(output), List.of(previous));
+      }
+      width = next;
+    }
+    return graph.node("Softmax", List.of("logits"), List.of("probabilities"), intAttribute("axis", 1))
         .output("probabilities", TensorProto.DataType.FLOAT, -1, MLP_CLASSES)
         .toByteArray();
   }

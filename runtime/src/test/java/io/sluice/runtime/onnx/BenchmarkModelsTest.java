@@ -33,6 +33,9 @@ class BenchmarkModelsTest {
     float[] tabular = run(BenchmarkModels.tabularMlp(), "features", new long[] {5, BenchmarkModels.MLP_FEATURES});
     assertThat(tabular).hasSize(15);
     assertThat(tabular[0] + tabular[1] + tabular[2]).isCloseTo(1f, within(1e-5f));
+    float[] wide = run(BenchmarkModels.wideMlp(), "features", new long[] {5, BenchmarkModels.MLP_FEATURES});
+    assertThat(wide).hasSize(15);
+    assertThat(wide[12] + wide[13] + wide[14]).isCloseTo(1f, within(1e-5f));
     float[] image = run(BenchmarkModels.imageClassifier(), "image",
         new long[] {2, 3, BenchmarkModels.IMAGE_SIDE, BenchmarkModels.IMAGE_SIDE});
     assertThat(image).hasSize(20);
