@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The gRPC transport floor: a grpc-java Netty server built like the gateway's ({@code NettyServerBuilder} with
- * its defaults) whose {@code GRPCInferenceService} answers every {@code ModelInfer} with the same canned
+ * its defaults, calls handled on the event loops: {@code directExecutor}) whose {@code GRPCInferenceService} answers every {@code ModelInfer} with the same canned
  * {@link ModelInferResponse}, and {@code ModelMetadata} with canned metadata (so the load generator can build
  * its requests). Other rpcs are UNIMPLEMENTED, statistics included.
  *
@@ -135,6 +135,7 @@ public final class EchoGrpcServer implements AutoCloseable, Callable<Integer> {
   /** Binds {@code host:port} and serves {@code canned}; {@link #port()} tells the bound port. */
   public EchoGrpcServer start(String bindHost, int bindPort, Canned canned) throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, bindPort))
+        .directExecutor()
         .addService(new Answers(canned))
         .build()
         .start();

@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * when {@link GrpcOptions#tls()} is set (a connection whose handshake does not finish within its timeout is
  * closed).
  *
+ * <p>Threads: calls are handled on the listener's Netty event loops (grpc-java's {@code directExecutor}), so no
+ * rpc of the services it serves may block or run a model; answers are written from whichever thread completes
+ * them (a version's worker for inference).
+ *
  * <p>Health reports NOT_SERVING for the server ({@code ""}) and for {@code inference.GRPCInferenceService}
  * until {@link #setServing(boolean) setServing(true)}. Lifecycle: construct, {@link #start()} once,
  * {@link #close()} once; {@link #setServing} may be called from any thread at any time.
@@ -74,6 +78,10 @@ public final class GrpcFrontEnd implements AutoCloseable {
       ServerQueries queries, Admission admission) {
     try {
       return serverBuilder(options, tlsKeys)
+          // Calls run on the event loops, as HTTP requests do: every rpc of the services only decodes, routes and
+          // queues (inference runs on the version's workers), so a hand-off to grpc-java's default executor would
+          // only add a thread hop per call (measured: docs/BENCHMARKS.md, "gRPC calls on the event loop").
+          .directExecutor()
           .maxInboundMessageSize(options.maxInboundMessageBytes())
           .maxInboundMetadataSize(options.maxInboundMetadataBytes())
           .maxConcurrentCallsPerConnection(options.maxConcurrentCallsPerConnection())

@@ -224,8 +224,8 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
       return;
     }
     // The call's context is cancelled when the client cancels or the deadline passes, on grpc-java's
-    // non-serializing cancel executor, so even a run on this very thread (dispatchOrRunHere) is stopped;
-    // queued requests are dropped. isCancelled() is still polled before writing.
+    // non-serializing cancel executor, so a run serving only this request is stopped and queued requests are
+    // dropped. isCancelled() is still polled before writing.
     Cancellation cancellation = new Cancellation();
     Context.current().addListener(cancelled -> cancellation.cancel(), Runnable::run);
     InferenceRequest inference;
@@ -245,8 +245,8 @@ public final class InferenceGrpcService implements GRPCInferenceServiceGrpc.Asyn
       admission.release(bytes);
       return;
     }
-    // A unary handler only waits for its answer: run it here when the version is idle (one hand-off less).
-    InferenceCall result = dispatcher.dispatchOrRunHere(inference, Protocol.GRPC);
+    // Handlers run on the event loop (GrpcFrontEnd): the model runs on the version's workers.
+    InferenceCall result = dispatcher.dispatch(inference, Protocol.GRPC);
     result.whenComplete((response, failure) -> {
       try {
         complete(call, result, response, failure);

@@ -177,6 +177,10 @@ class GrpcFrontEndTest {
     limited.start();
     ManagedChannel one = NettyChannelBuilder.forAddress("127.0.0.1", limited.port()).usePlaintext().build();
     try {
+      // One call first: the limit is in force once the client has acknowledged the server's settings, which
+      // a completed call guarantees (before that, two streams opened at once may both be taken).
+      assertThat(GRPCInferenceServiceGrpc.newBlockingStub(one).serverLive(ServerLiveRequest.getDefaultInstance())
+          .getLive()).isTrue();
       GRPCInferenceServiceGrpc.GRPCInferenceServiceStub async = GRPCInferenceServiceGrpc.newStub(one);
       CompletableFuture<Void> streamDone = new CompletableFuture<>();
       StreamObserver<ModelInferRequest> open = async.modelStreamInfer(new StreamObserver<>() {

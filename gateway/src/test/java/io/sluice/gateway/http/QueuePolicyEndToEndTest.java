@@ -24,6 +24,7 @@ import io.sluice.proto.inference.GRPCInferenceServiceGrpc;
 import io.sluice.proto.inference.InferParameter;
 import io.sluice.proto.inference.ModelInferRequest;
 import io.sluice.proto.inference.ModelInferResponse;
+import io.sluice.proto.inference.ServerLiveRequest;
 import io.sluice.runtime.exec.VersionStatistics;
 import io.sluice.runtime.session.ModelVersion;
 import io.sluice.runtime.testing.TestModels;
@@ -31,6 +32,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -132,14 +136,21 @@ class QueuePolicyEndToEndTest {
     awaitRunning(model);
   }
 
-  /**
-   * Waits until a request of {@code model} is admitted and a thread runs it in ONNX Runtime (a worker, or the
-   * gRPC call's own thread when the version was idle).
-   */
+  /** Waits until a request of {@code model} is admitted and a thread runs it in ONNX Runtime. */
   private static void awaitRunning(String model) {
     await().atMost(Duration.ofSeconds(30)).until(() -> version(model).queued() == 1);
-    await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().values().stream()
-        .anyMatch(QueuePolicyEndToEndTest::insideOnnxRuntime));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !threadsInsideOnnxRuntime().isEmpty());
+  }
+
+  /** The names of the threads running a model in ONNX Runtime now. */
+  private static List<String> threadsInsideOnnxRuntime() {
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+      if (insideOnnxRuntime(thread.getValue())) {
+        names.add(thread.getKey().getName());
+      }
+    }
+    return names;
   }
 
   private static boolean insideOnnxRuntime(StackTraceElement[] stack) {
@@ -164,6 +175,15 @@ class QueuePolicyEndToEndTest {
     public void onCompleted() {
     }
   };
+
+  @Test
+  void aGrpcCallRunsItsModelOnTheVersionsWorkerWhileTheListenerKeepsAnswering() {
+    // gRPC calls are handled on the event loops: the model must run elsewhere, even on an idle version
+    block("slow_direct");
+    assertThat(threadsInsideOnnxRuntime()).singleElement().asString().startsWith("sluice-infer-slow_direct-");
+    assertThat(grpc.withDeadlineAfter(10, TimeUnit.SECONDS).serverLive(ServerLiveRequest.getDefaultInstance())
+        .getLive()).as("another call on the same connection, meanwhile").isTrue();
+  }
 
   @Test
   void aRequestWaitingLongerThanItsTimeoutIsAnswered503OverHttpAndUnavailableOverGrpcUnrun() throws Exception {
