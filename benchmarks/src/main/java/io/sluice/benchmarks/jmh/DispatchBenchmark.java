@@ -36,10 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * One decoded request through the whole in-process path, without a socket: {@code InferenceDispatcher.dispatch}
  * (resolve and acquire the version, validate against its signature, admit to its bounded queue), the ONNX
  * Runtime run of the sample {@code tabular_classifier} (1 x 4 features) on a worker thread, completion of the
- * call, and {@code answered} (the metrics record). In {@link #dispatch} the benchmark thread waits for each
- * answer, so the time includes the two thread hand-offs; {@link #dispatchOrRunHere} runs the request on the
- * benchmark thread (the version is idle between operations), as a gRPC unary call does. {@code observer}: {@code none} records nothing, {@code metrics} is the
- * server's {@code InferenceMetrics} on a Prometheus registry. Allocation counts every thread, workers included.
+ * call, and {@code answered} (the metrics record). The benchmark thread waits for each answer, so the time
+ * includes the two thread hand-offs (to the worker and back), as an HTTP or gRPC request's does.
+ * {@code observer}: {@code none} records nothing, {@code metrics} is the server's {@code InferenceMetrics} on a
+ * Prometheus registry. Allocation counts every thread, workers included.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -87,11 +87,6 @@ public class DispatchBenchmark {
   @Benchmark
   public InferenceResponse dispatch() throws InterruptedException, ExecutionException {
     return answer(dispatcher.dispatch(request(), Protocol.HTTP));
-  }
-
-  @Benchmark
-  public InferenceResponse dispatchOrRunHere() throws InterruptedException, ExecutionException {
-    return answer(dispatcher.dispatchOrRunHere(request(), Protocol.GRPC));
   }
 
   private InferenceRequest request() {

@@ -51,19 +51,6 @@ public final class InferenceDispatcher {
    * (or at once on rejection).
    */
   public InferenceCall dispatch(InferenceRequest request, Protocol protocol) {
-    return dispatch(request, protocol, false);
-  }
-
-  /**
-   * As {@link #dispatch}, but when the serving version is idle the request runs on the calling thread, and
-   * the call is complete when this returns ({@link ModelVersion#submitOrRunHere}). For callers that would
-   * otherwise only wait for the answer, such as gRPC's call executor on a unary call; never an event loop.
-   */
-  public InferenceCall dispatchOrRunHere(InferenceRequest request, Protocol protocol) {
-    return dispatch(request, protocol, true);
-  }
-
-  private InferenceCall dispatch(InferenceRequest request, Protocol protocol, boolean mayRunHere) {
     long dispatched = System.nanoTime();
     VersionRouter.Route route;
     try {
@@ -76,7 +63,7 @@ public final class InferenceDispatcher {
     }
     CompletableFuture<InferenceResponse> result;
     try {
-      result = submit(route.version(), request, mayRunHere);
+      result = route.version().submit(request);
     } catch (RuntimeException invalid) {
       route.version().release();
       VersionRouter.Route instead = isSignatureRefusal(invalid) ? router.afterRefusal(route, request) : null;
@@ -85,7 +72,7 @@ public final class InferenceDispatcher {
       }
       route = instead;
       try {
-        result = submit(route.version(), request, mayRunHere);
+        result = route.version().submit(request);
       } catch (RuntimeException alsoInvalid) {
         route.version().release();
         return refused(route.version(), request, protocol, dispatched, alsoInvalid);
@@ -105,11 +92,6 @@ public final class InferenceDispatcher {
       }
     });
     return call;
-  }
-
-  private static CompletableFuture<InferenceResponse> submit(ModelVersion version, InferenceRequest request,
-      boolean mayRunHere) {
-    return mayRunHere ? version.submitOrRunHere(request) : version.submit(request);
   }
 
   /** A request {@code version} refused before queueing it (already released): counted there, answered. */

@@ -3,7 +3,6 @@ package io.sluice.runtime.exec;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs each request on its own: a fixed pool of {@code concurrency} workers in front of a bounded queue of
  * {@code queueCapacity} waiting requests. A full queue fails the request at once with
- * {@link ErrorCode#UNAVAILABLE}; nothing ever waits for queue space. {@link #submitOrRunHere} runs a request on
- * the calling thread when a slot is free and nothing waits; {@code concurrency} slots bound the runs of both
- * kinds together (a worker whose slot a caller holds waits for it).
+ * {@link ErrorCode#UNAVAILABLE}; nothing ever waits for queue space.
  */
 public final class DirectScheduler implements Scheduler {
 
@@ -31,8 +28,6 @@ public final class DirectScheduler implements Scheduler {
   private final int queueCapacity;
   private final Runner runner;
   private final ThreadPoolExecutor executor;
-  private final Semaphore slots;
-  private final AtomicInteger runningHere = new AtomicInteger();
 
   /**
    * @param label names the worker threads and overload messages, e.g. {@code model 'm' version 1}
@@ -48,8 +43,6 @@ public final class DirectScheduler implements Scheduler {
     this.label = label;
     this.queueCapacity = queueCapacity;
     this.runner = runner;
-    // fair, so a worker waiting for a slot that a caller held gets it before the next caller
-    this.slots = new Semaphore(concurrency, true);
     this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(queueCapacity), daemonThreads(threadPrefix),
         new ThreadPoolExecutor.AbortPolicy());
@@ -60,47 +53,13 @@ public final class DirectScheduler implements Scheduler {
     CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
     long admitted = System.nanoTime();
     try {
-      executor.execute(() -> {
-        slots.acquireUninterruptibly();
-        try {
-          run(request, admitted, result);
-        } finally {
-          slots.release();
-        }
-      });
+      executor.execute(() -> run(request, admitted, result));
     } catch (RejectedExecutionException full) {
       result.completeExceptionally(InferenceException.unavailable(executor.isShutdown()
           ? label + " is shutting down"
           : label + " is overloaded: " + queueCapacity + " requests already queued"));
     }
     return result;
-  }
-
-  @Override
-  public CompletableFuture<InferenceResponse> submitOrRunHere(InferenceRequest request) {
-    // Queued requests go first (tasks queue only while every worker is busy), and so do workers waiting for
-    // a slot: the timed tryAcquire honours the fair order, where tryAcquire() would barge.
-    if (executor.isShutdown() || !executor.getQueue().isEmpty() || !tryTakeSlot()) {
-      return submit(request);
-    }
-    CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
-    runningHere.incrementAndGet();
-    try {
-      run(request, System.nanoTime(), result);
-    } finally {
-      runningHere.decrementAndGet();
-      slots.release();
-    }
-    return result;
-  }
-
-  private boolean tryTakeSlot() {
-    try {
-      return slots.tryAcquire(0, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private void run(InferenceRequest request, long admitted, CompletableFuture<InferenceResponse> result) {
@@ -118,7 +77,7 @@ public final class DirectScheduler implements Scheduler {
 
   @Override
   public int queued() {
-    return executor.getQueue().size() + executor.getActiveCount() + runningHere.get();
+    return executor.getQueue().size() + executor.getActiveCount();
   }
 
   @Override

@@ -79,16 +79,6 @@ public final class DynamicBatchScheduler implements Scheduler {
 
   @Override
   public CompletableFuture<InferenceResponse> submit(InferenceRequest request) {
-    return submit(request, false);
-  }
-
-  /** Runs a batch of one on the calling thread when a slot is free; larger batches go to a worker. */
-  @Override
-  public CompletableFuture<InferenceResponse> submitOrRunHere(InferenceRequest request) {
-    return submit(request, true);
-  }
-
-  private CompletableFuture<InferenceResponse> submit(InferenceRequest request, boolean mayRunHere) {
     long rows = BatchAssembler.rows(request);
     // a request that cannot join a batch has no batch shape
     BatchShape shape = rows < 0 ? null : shapeOf(request);
@@ -120,13 +110,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     }
     failAll(toFail);
     launchAll(parts);
-    // only the caller's own request runs on its thread (the batch may hold an older one, or a spread part)
-    if (batch != null && mayRunHere && batch.size() == 1 && batch.get(0) == pending) {
-      List<Pending> next = runAndTakeNext(batch);
-      if (next != null) {
-        launch(next);
-      }
-    } else if (batch != null) {
+    if (batch != null) {
       launch(batch);
     }
     return pending.result;

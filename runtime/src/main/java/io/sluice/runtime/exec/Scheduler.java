@@ -15,13 +15,6 @@ public interface Scheduler extends AutoCloseable {
   /** Admits {@code request} (already validated against the version's signature) and runs it. */
   CompletableFuture<InferenceResponse> submit(InferenceRequest request);
 
-  /**
-   * As {@link #submit}, but when the version is idle (an execution slot free, nothing waiting) the request
-   * runs on the calling thread before this returns, which saves the hand-off to a worker and back; otherwise
-   * it is queued as by {@link #submit}. Only for callers that may wait for a run: never an event loop.
-   */
-  CompletableFuture<InferenceResponse> submitOrRunHere(InferenceRequest request);
-
   /** Requests admitted and not yet finished. */
   int queued();
 

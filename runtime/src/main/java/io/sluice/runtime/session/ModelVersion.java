@@ -182,15 +182,6 @@ public final class ModelVersion implements AutoCloseable {
     return scheduler.submit(request);
   }
 
-  /**
-   * As {@link #submit}, but runs the request on the calling thread when the version is idle
-   * ({@link Scheduler#submitOrRunHere}); never call it from an event loop.
-   */
-  public CompletableFuture<InferenceResponse> submitOrRunHere(InferenceRequest request) {
-    signature.validate(request);
-    return scheduler.submitOrRunHere(request);
-  }
-
   /** Completes when the session is closed. */
   public CompletableFuture<Void> closed() {
     return drained;

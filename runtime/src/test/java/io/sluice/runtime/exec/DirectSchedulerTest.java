@@ -56,61 +56,41 @@ class DirectSchedulerTest {
   }
 
   @Test
-  void anIdleVersionRunsTheRequestOnTheCallingThread() {
-    start(2, 4);
-    CompletableFuture<InferenceResponse> answer = scheduler.submitOrRunHere(request("a"));
-    assertThat(answer).isCompleted();
-    assertThat(answer.join().id()).isEqualTo(Thread.currentThread().getName());
-    assertThat(scheduler.queued()).isZero();
-  }
-
-  @Test
   void submitAlwaysHandsTheRequestToAWorker() throws Exception {
     start(2, 4);
     assertThat(scheduler.submit(request("a")).get(10, TimeUnit.SECONDS).id()).startsWith("direct-test-");
   }
 
   @Test
-  void aBusyVersionQueuesTheRequestForAWorkerInstead() throws Exception {
+  void aBusyVersionQueuesTheRequestUntilAWorkerIsFree() throws Exception {
     start(1, 4);
     model.gate = new CountDownLatch(1);
     CompletableFuture<InferenceResponse> blocker = scheduler.submit(request("blocker"));
     await().atMost(Duration.ofSeconds(10)).until(() -> model.running.get() == 1);
-    CompletableFuture<InferenceResponse> queued = scheduler.submitOrRunHere(request("queued"));
+    CompletableFuture<InferenceResponse> queued = scheduler.submit(request("queued"));
     assertThat(queued).isNotDone();
     assertThat(scheduler.queued()).isEqualTo(2);
     model.gate.countDown();
     assertThat(queued.get(10, TimeUnit.SECONDS).id()).startsWith("direct-test-");
     blocker.get(10, TimeUnit.SECONDS);
+    assertThat(model.mostAtOnce.get()).isEqualTo(1);
   }
 
   @Test
-  void runsOnCallingThreadsAndWorkersTogetherNeverExceedTheConcurrency() throws Exception {
+  void aQueuedRequestWhoseClientIsGoneIsNotRun() throws Exception {
     start(1, 4);
     model.gate = new CountDownLatch(1);
-    CompletableFuture<InferenceResponse> here = CompletableFuture.supplyAsync(
-        () -> scheduler.submitOrRunHere(request("here")).join());
+    CompletableFuture<InferenceResponse> blocker = scheduler.submit(request("blocker"));
     await().atMost(Duration.ofSeconds(10)).until(() -> model.running.get() == 1);
-    assertThat(scheduler.queued()).isEqualTo(1);
-    // the worker is idle, but the caller holds the only slot: the worker waits for it
-    CompletableFuture<InferenceResponse> queued = scheduler.submit(request("queued"));
-    model.gate.countDown();
-    assertThat(queued.get(10, TimeUnit.SECONDS).id()).startsWith("direct-test-");
-    assertThat(here.get(10, TimeUnit.SECONDS).id()).doesNotStartWith("direct-test-");
-    assertThat(model.mostAtOnce.get()).isEqualTo(1);
-    // the worker counts as active until a moment after it completed the future
-    await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.queued() == 0);
-  }
-
-  @Test
-  void aRequestWhoseClientIsGoneIsNotRunHere() {
-    start(1, 4);
     Cancellation cancellation = new Cancellation();
-    cancellation.cancel();
-    CompletableFuture<InferenceResponse> answer = scheduler.submitOrRunHere(
+    CompletableFuture<InferenceResponse> answer = scheduler.submit(
         request("gone").withDeadline(InferenceRequest.NO_DEADLINE, cancellation));
-    assertThat(answer).isCompletedExceptionally();
-    assertThat(model.runs.get()).isZero();
+    cancellation.cancel();
+    model.gate.countDown();
+    blocker.get(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(InferenceException.class);
+    assertThat(model.runs.get()).isEqualTo(1);
   }
 
   @Test
@@ -120,11 +100,11 @@ class DirectSchedulerTest {
     scheduler.submit(request("running"));
     await().atMost(Duration.ofSeconds(10)).until(() -> model.running.get() == 1);
     scheduler.submit(request("waiting"));
-    assertThatThrownBy(() -> scheduler.submitOrRunHere(request("refused")).get())
+    assertThatThrownBy(() -> scheduler.submit(request("refused")).get())
         .isInstanceOf(ExecutionException.class).cause().isInstanceOf(InferenceException.class)
         .hasMessage("model 'm' version 1 is overloaded: 1 requests already queued");
     scheduler.close();
-    assertThatThrownBy(() -> scheduler.submitOrRunHere(request("late")).get())
+    assertThatThrownBy(() -> scheduler.submit(request("late")).get())
         .isInstanceOf(ExecutionException.class).cause()
         .hasMessage("model 'm' version 1 is shutting down");
   }
