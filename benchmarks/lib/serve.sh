@@ -2,7 +2,8 @@
 # missing, makes a work directory cleaned up on exit, starts Sluice on free loopback ports and reads
 # sluice-bench summaries.
 #   WORK                  the work directory (removed on exit, with the server stopped)
-#   start_sluice REPO ARGS...   serves REPO; sets HTTP, GRPC, ADMIN (ports) and waits until ready
+#   start_sluice REPO ARGS...   serves REPO with $SLUICE_JAR (default gateway/target/sluice.jar); sets HTTP,
+#                               GRPC, ADMIN (ports) and SERVER_PID, and waits until ready
 #   field RUN KEY               a value of $WORK/RUN/summary.json
 #   write_models CLASS_FILE DIR runs a one-file Java program against sluice.jar (model generators)
 
@@ -26,7 +27,7 @@ start_sluice() {
 s=[socket.socket() for _ in range(3)]
 [x.bind(("127.0.0.1",0)) for x in s]
 print(" ".join(str(x.getsockname()[1]) for x in s))')"
-  java -jar gateway/target/sluice.jar serve --model-repository "$repository" --host 127.0.0.1 \
+  java -jar "${SLUICE_JAR:-gateway/target/sluice.jar}" serve --model-repository "$repository" --host 127.0.0.1 \
     --http-port "$HTTP" --grpc-port "$GRPC" --admin-port "$ADMIN" "$@" > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
