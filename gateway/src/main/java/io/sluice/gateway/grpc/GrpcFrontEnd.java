@@ -80,7 +80,7 @@ public final class GrpcFrontEnd implements AutoCloseable {
       return serverBuilder(options, tlsKeys)
           // Calls run on the event loops, as HTTP requests do: every rpc of the services only decodes, routes and
           // queues (inference runs on the version's workers), so a hand-off to grpc-java's default executor would
-          // only add a thread hop per call (measured: docs/BENCHMARKS.md, "gRPC calls on the event loop").
+          // only add a thread hop per call (measured: docs/BENCHMARKS.md, "gRPC calls on the event loops").
           .directExecutor()
           .maxInboundMessageSize(options.maxInboundMessageBytes())
           .maxInboundMetadataSize(options.maxInboundMetadataBytes())

@@ -59,8 +59,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code ModelStreamInfer} call. {@link #bindService()} wraps the service in an interceptor that puts them
  * into the call's {@link Context} (only when present), whatever server the service is added to.
  *
- * <p>Threading: methods run on the server's call executor and only decode and encode; inference runs on the
- * model's workers, whose completion writes the response. Calls whose deadline has passed before dispatch are
+ * <p>Threading: methods run on the server's call executor (the event loops, in {@link GrpcFrontEnd}), never block
+ * and only decode and encode; inference runs on the model's workers, whose completion writes the response. Calls whose deadline has passed before dispatch are
  * answered DEADLINE_EXCEEDED without running the model; cancelled calls are never written to, dropped from the
  * queue unrun, and their run is stopped when no other caller shares it. The {@code timeout} request parameter
  * (microseconds) is the request's queue timeout, honoured as the model's queue policy says. Works on any

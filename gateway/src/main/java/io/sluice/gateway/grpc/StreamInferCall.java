@@ -36,9 +36,9 @@ import io.sluice.runtime.exec.InferenceRequest;
  *       while it is dispatched, as a unary call does.
  * </ul>
  *
- * <p>Threading: {@link #onNext} runs on the call executor; answers are written from the workers that complete
- * the requests. Every interaction with the response observer happens under one lock, as grpc-java requires
- * calls on it not to overlap.
+ * <p>Threading: {@link #onNext} runs on the call executor (the event loops, in {@link GrpcFrontEnd}) and never
+ * waits for a run; answers are written from the workers that complete the requests. Every interaction with the
+ * response observer happens under one lock, as grpc-java requires calls on it not to overlap.
  */
 final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   /** Requests of one stream that may be read and not yet answered. */
