@@ -3,7 +3,6 @@ package io.sluice.canary;
 import io.sluice.canary.audit.AuditEntry;
 import io.sluice.canary.audit.AuditLog;
 import io.sluice.canary.gates.WindowedSignals;
-import io.sluice.canary.json.CanaryJson;
 import io.sluice.canary.policy.Candidate;
 import io.sluice.canary.policy.TrafficPolicy;
 import io.sluice.canary.rollout.Rollout;
@@ -27,8 +26,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The canary module's facade for the gateway: routing on the request path, the admin operations (typed and
- * as JSON strings), the control-plane tick, and state for metrics.
+ * The canary module's facade for the gateway: routing on the request path, the admin operations (typed; as JSON
+ * strings through {@link CanaryJsonApi}), the control-plane tick, and state for metrics.
  *
  * <p>Threading: {@link #route} is lock-free and allocation-free and may be called from any thread. Every
  * other method may block briefly: changes are serialized by one lock and are saved to disk (fsync) before
@@ -343,53 +342,13 @@ public final class CanaryService {
     return audit.failedAppends();
   }
 
-  // ---- JSON twins for the admin API ----
-
-  /** {@code GET .../traffic}. @throws InferenceException NOT_FOUND without a policy */
-  public String getTraffic(String model) {
-    TrafficPolicy policy = traffic(model);
-    if (policy == null) {
-      throw InferenceException.notFound("model '" + model + "' has no traffic policy (requests go to the highest"
-          + " loaded version)");
-    }
-    return CanaryJson.renderTraffic(model, policy);
-  }
-
-  /** {@code PUT .../traffic}: parses, validates and applies {@code json}; returns the new policy's JSON. */
-  public String putTraffic(String model, String json, String actor) {
+  /** @throws InferenceException NOT_FOUND for an unknown model, INVALID_ARGUMENT for an invalid name */
+  void requireModel(String model) {
     versions.requireModel(model);
-    return CanaryJson.renderTraffic(model, setTraffic(model, CanaryJson.parseTraffic(model, json), actor));
   }
 
-  /** {@code POST .../rollout}: parses {@code json} as a plan and starts it; returns the rollout's JSON. */
-  public String postRollout(String model, String json, String actor) {
-    versions.requireModel(model);
-    return CanaryJson.renderRollout(model, startRollout(model, CanaryJson.parseRolloutPlan(json), actor));
-  }
-
-  /** {@code GET .../rollout}. @throws InferenceException NOT_FOUND when the model never had a rollout */
-  public String getRollout(String model) {
-    Rollout rollout = rollout(model);
-    if (rollout == null) {
-      throw InferenceException.notFound("model '" + model + "' has no rollout");
-    }
-    return CanaryJson.renderRollout(model, rollout);
-  }
-
-  /**
-   * {@code POST .../rollout/{action}} for {@code pause}, {@code resume}, {@code promote} or
-   * {@code rollback}; returns the rollout's JSON. @throws InferenceException NOT_FOUND for another action
-   */
-  public String postRolloutAction(String model, String action, String actor) {
-    return CanaryJson.renderRollout(model, manual(model, actor, ManualAction.parse(action)));
-  }
-
-  /** {@code GET /admin/v1/audit}: {@code {"entries":[...]}} newest first. */
-  public String getAudit(String model, int limit) {
-    return AuditLog.render(audit(model, limit));
-  }
-
-  private Rollout manual(String model, String actor, ManualAction action) {
+  /** Applies a manual rollout action ({@link #pause}, {@link #resume}, {@link #promote}, {@link #rollback}). */
+  Rollout manual(String model, String actor, ManualAction action) {
     String who = Actors.of(actor);
     synchronized (states.lock) {
       StoredModel current = states.get(model);

@@ -46,6 +46,11 @@ class CanaryServiceTest {
     service = newService();
   }
 
+  /** The admin API's JSON view of the current {@link #service}. */
+  private CanaryJsonApi api() {
+    return new CanaryJsonApi(service);
+  }
+
   private CanaryService newService() {
     return new CanaryService(clock, dir.resolve("state"), dir.resolve("audit.jsonl"), signals, loaded::get,
         RandomSource.seeded(7), 100);
@@ -61,14 +66,14 @@ class CanaryServiceTest {
   }
 
   private void startHealthyRollout() {
-    service.putTraffic("m", "{\"stable\":\"1\"}", "alice");
-    service.postRollout("m", PLAN, "alice");
+    api().putTraffic("m", "{\"stable\":\"1\"}", "alice");
+    api().postRollout("m", PLAN, "alice");
   }
 
   @Test
   void putAndGetTraffic() {
-    String body = service.putTraffic("m", TRAFFIC, "alice");
-    assertThat(body).isEqualTo(service.getTraffic("m"));
+    String body = api().putTraffic("m", TRAFFIC, "alice");
+    assertThat(body).isEqualTo(api().getTraffic("m"));
     assertThat(CanaryJson.read(body).get("stableWeight").asInt()).isEqualTo(90);
     assertThat(service.weight("m", 2)).isEqualTo(10);
     assertThat(service.route("m", "", null, null, null, LoadedVersions.of(1, 2)).decided()).isTrue();
@@ -77,13 +82,13 @@ class CanaryServiceTest {
     assertThat(entry.actor()).isEqualTo("alice");
     assertThat(entry.before()).isNull();
     assertThat(entry.after()).isEqualTo(TrafficPolicy.of(1, Candidate.of(2, 10)));
-    assertThat(failure(() -> service.getTraffic("other")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(failure(() -> api().getTraffic("other")).code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
 
   @Test
   void badInputIsRejectedAndLeavesThePolicyUnchanged() {
-    service.putTraffic("m", TRAFFIC, "alice");
-    String before = service.getTraffic("m");
+    api().putTraffic("m", TRAFFIC, "alice");
+    String before = api().getTraffic("m");
     String[][] cases = {
         {"{\"stable\":\"1\",\"stableWeight\":50,\"candidates\":[{\"version\":\"2\",\"weight\":10}]}",
             "weights: stable 50 + candidates 10 = 60 (expected: 100)"},
@@ -100,40 +105,40 @@ class CanaryServiceTest {
             + " entries"},
     };
     for (String[] bad : cases) {
-      InferenceException e = failure(() -> service.putTraffic("m", bad[0], "mallory"));
+      InferenceException e = failure(() -> api().putTraffic("m", bad[0], "mallory"));
       assertThat(e.code()).as(bad[0]).isEqualTo(ErrorCode.INVALID_ARGUMENT);
       assertThat(e).as(bad[0]).hasMessage(bad[1]);
-      assertThat(service.getTraffic("m")).isEqualTo(before);
+      assertThat(api().getTraffic("m")).isEqualTo(before);
     }
-    assertThat(failure(() -> service.putTraffic("nope", TRAFFIC, "x")).code()).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(failure(() -> service.putTraffic("../etc", TRAFFIC, "x")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(failure(() -> api().putTraffic("nope", TRAFFIC, "x")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(failure(() -> api().putTraffic("../etc", TRAFFIC, "x")).code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(service.audit(null, 0)).hasSize(1);
   }
 
   @Test
   void rolloutErrors() {
-    InferenceException noStable = failure(() -> service.postRollout("m", PLAN, "alice"));
+    InferenceException noStable = failure(() -> api().postRollout("m", PLAN, "alice"));
     assertThat(noStable.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
     assertThat(noStable).hasMessage("model 'm' has no stable version (expected: a traffic policy with a stable"
         + " version before a rollout)");
-    service.putTraffic("m", "{\"stable\":\"1\"}", "alice");
-    assertThat(failure(() -> service.postRollout("m", "{\"version\":\"9\"}", "alice")))
+    api().putTraffic("m", "{\"stable\":\"1\"}", "alice");
+    assertThat(failure(() -> api().postRollout("m", "{\"version\":\"9\"}", "alice")))
         .hasMessage("version: 9 (expected: a loaded version of model 'm': [1, 2, 3])");
-    assertThat(failure(() -> service.postRollout("m", "{\"version\":", "alice")).code())
+    assertThat(failure(() -> api().postRollout("m", "{\"version\":", "alice")).code())
         .isEqualTo(ErrorCode.INVALID_ARGUMENT);
-    service.postRollout("m", PLAN, "alice");
-    String policy = service.getTraffic("m");
-    assertThat(failure(() -> service.postRollout("m", "{\"version\":\"3\"}", "bob")))
+    api().postRollout("m", PLAN, "alice");
+    String policy = api().getTraffic("m");
+    assertThat(failure(() -> api().postRollout("m", "{\"version\":\"3\"}", "bob")))
         .hasMessageStartingWith("model 'm' already has a RUNNING rollout of version 2");
-    assertThat(service.getTraffic("m")).isEqualTo(policy);
-    assertThat(failure(() -> service.putTraffic("m", "{\"stable\":\"3\"}", "bob")))
+    assertThat(api().getTraffic("m")).isEqualTo(policy);
+    assertThat(failure(() -> api().putTraffic("m", "{\"stable\":\"3\"}", "bob")))
         .hasMessageStartingWith("model 'm' has a RUNNING rollout of version 2 (expected: a policy that keeps");
     assertThat(failure(() -> service.clearTraffic("m", "bob")).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-    assertThat(failure(() -> service.postRolloutAction("m", "explode", "bob")).code())
+    assertThat(failure(() -> api().postRolloutAction("m", "explode", "bob")).code())
         .isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(failure(() -> service.getRollout("other")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(failure(() -> api().getRollout("other")).code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(failure(() -> service.pause("other", "bob")).code()).isEqualTo(ErrorCode.NOT_FOUND);
-    assertThat(failure(() -> service.getRollout("../x")).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(failure(() -> api().getRollout("../x")).code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(failure(() -> service.rollback("", "bob")).code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
 
@@ -151,7 +156,7 @@ class CanaryServiceTest {
     for (int i = 0; i < 1000; i++) {
       assertThat(service.route("m", "", null, null, null, LoadedVersions.of(1, 2)).version()).isEqualTo(1);
     }
-    JsonNode body = CanaryJson.read(service.getRollout("m"));
+    JsonNode body = CanaryJson.read(api().getRollout("m"));
     assertThat(body.get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(body.get("weight").asInt()).isZero();
     assertThat(body.get("reason").asText()).contains("gate errorRate failed: canary error rate 0.5000 (500 of 1000)");
@@ -230,7 +235,7 @@ class CanaryServiceTest {
   @Test
   void manualControls() {
     startHealthyRollout();
-    assertThat(CanaryJson.read(service.postRolloutAction("m", "pause", "bob")).get("state").asText())
+    assertThat(CanaryJson.read(api().postRolloutAction("m", "pause", "bob")).get("state").asText())
         .isEqualTo("PAUSED");
     signals.set("m", 1, 19_000, 10, 1000).set("m", 2, 1000, 0, 1000);
     clock.advanceSeconds(300);
@@ -238,7 +243,7 @@ class CanaryServiceTest {
     assertThat(service.rollout("m").weight()).as("paused: no advance").isEqualTo(5);
     service.resume("m", "bob");
     assertThat(service.rollout("m").state()).isEqualTo(RolloutState.RUNNING);
-    service.putTraffic("m", "{\"stable\":\"1\",\"candidates\":[{\"version\":\"2\",\"weight\":40}]}", "carol");
+    api().putTraffic("m", "{\"stable\":\"1\",\"candidates\":[{\"version\":\"2\",\"weight\":40}]}", "carol");
     assertThat(service.rollout("m").state()).isEqualTo(RolloutState.PAUSED);
     assertThat(service.rollout("m").weight()).isEqualTo(40);
     assertThat(service.weight("m", 2)).isEqualTo(40);
@@ -246,9 +251,9 @@ class CanaryServiceTest {
     assertThat(service.traffic("m")).isEqualTo(TrafficPolicy.of(2));
     assertThat(failure(() -> service.rollback("m", "carol")).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
 
-    service.postRollout("m", "{\"version\":\"3\"}", "dave");
+    api().postRollout("m", "{\"version\":\"3\"}", "dave");
     assertThat(service.weight("m", 3)).isEqualTo(5);
-    service.postRolloutAction("m", "rollback", "dave");
+    api().postRolloutAction("m", "rollback", "dave");
     assertThat(service.rollout("m").state()).isEqualTo(RolloutState.ROLLED_BACK);
     assertThat(service.weight("m", 3)).isZero();
     assertThat(service.audit("m", 0)).extracting(AuditEntry::action).containsExactly("rollout.rollback",
@@ -286,9 +291,9 @@ class CanaryServiceTest {
 
   @Test
   void corruptStateFileIsReportedAndIgnored() throws Exception {
-    service.putTraffic("m", TRAFFIC, "alice");
+    api().putTraffic("m", TRAFFIC, "alice");
     loaded.put("n", Set.of(1L));
-    service.putTraffic("n", "{\"stable\":\"1\"}", "alice");
+    api().putTraffic("n", "{\"stable\":\"1\"}", "alice");
     Files.writeString(dir.resolve("state/canary/n.json"), "{\"format\":1,\"model\":\"n\",\"traffic\":{");
     CanaryService restarted = newService();
     assertThat(restarted.startupWarnings()).singleElement().asString()
@@ -310,7 +315,7 @@ class CanaryServiceTest {
     assertThat(service.weight("m", 2)).isZero();
     assertThat(service.audit("m", 1).get(0).action()).isEqualTo("rollout.rollback");
 
-    service.putTraffic("m", "{\"stable\":\"1\",\"candidates\":[{\"version\":\"3\",\"weight\":20}]}", "alice");
+    api().putTraffic("m", "{\"stable\":\"1\",\"candidates\":[{\"version\":\"3\",\"weight\":20}]}", "alice");
     service.onVersionUnloaded("m", 3);
     assertThat(service.weight("m", 3)).isZero();
     assertThat(service.weight("m", 1)).isEqualTo(100);
@@ -323,7 +328,7 @@ class CanaryServiceTest {
   void failedSaveRejectsTheChangeAndKeepsThePolicy() throws Exception {
     Path blocker = Files.writeString(dir.resolve("blocker"), "x");
     CanaryService blocked = new CanaryService(clock, blocker, null, signals, loaded::get);
-    InferenceException e = failure(() -> blocked.putTraffic("m", TRAFFIC, "alice"));
+    InferenceException e = failure(() -> new CanaryJsonApi(blocked).putTraffic("m", TRAFFIC, "alice"));
     assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
     assertThat(e.getMessage()).doesNotContain(dir.toString());
     assertThat(blocked.traffic("m")).isNull();
@@ -341,21 +346,21 @@ class CanaryServiceTest {
     assertThat(memory.rollouts()).isEmpty();
     memory.clearTraffic("x", "root");
     assertThat(memory.route("x", "", null, null, null, LoadedVersions.all())).isSameAs(RouteDecision.NONE);
-    assertThat(failure(() -> memory.putTraffic("../x", "{\"stable\":\"1\"}", "a")).code())
+    assertThat(failure(() -> new CanaryJsonApi(memory).putTraffic("../x", "{\"stable\":\"1\"}", "a")).code())
         .isEqualTo(ErrorCode.INVALID_ARGUMENT);
   }
 
   @Test
   void auditBodyIsNewestFirstAndFiltered() {
     loaded.put("n", Set.of(1L));
-    service.putTraffic("m", TRAFFIC, "alice");
+    api().putTraffic("m", TRAFFIC, "alice");
     clock.advanceSeconds(1);
-    service.putTraffic("n", "{\"stable\":\"1\"}", "bob");
-    JsonNode all = CanaryJson.read(service.getAudit(null, 10)).get("entries");
+    api().putTraffic("n", "{\"stable\":\"1\"}", "bob");
+    JsonNode all = CanaryJson.read(api().getAudit(null, 10)).get("entries");
     assertThat(all).hasSize(2);
     assertThat(all.get(0).get("model").asText()).isEqualTo("n");
     assertThat(all.get(0).get("time").asText()).isEqualTo("2030-01-01T00:00:01Z");
-    JsonNode onlyM = CanaryJson.read(service.getAudit("m", 10)).get("entries");
+    JsonNode onlyM = CanaryJson.read(api().getAudit("m", 10)).get("entries");
     assertThat(onlyM).hasSize(1);
     assertThat(onlyM.get(0).get("after").get("stableWeight").asInt()).isEqualTo(90);
     assertThat(List.of(all.get(1).get("action").asText())).containsExactly("traffic.set");

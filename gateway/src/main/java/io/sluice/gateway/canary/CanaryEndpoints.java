@@ -1,6 +1,7 @@
 package io.sluice.gateway.canary;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.sluice.canary.CanaryJsonApi;
 import io.sluice.canary.CanaryService;
 import io.sluice.gateway.admin.AdminHandler;
 import io.sluice.gateway.admin.AdminRequest;
@@ -36,24 +37,25 @@ final class CanaryEndpoints {
   private CanaryEndpoints() {}
 
   static void register(AdminRoutes routes, CanaryService service) {
+    CanaryJsonApi api = new CanaryJsonApi(service);
     String traffic = "/admin/v1/models/{m}/traffic";
     String rollout = "/admin/v1/models/{m}/rollout";
-    routes.add(HttpMethod.GET, traffic, handler(request -> service.getTraffic(model(request))));
+    routes.add(HttpMethod.GET, traffic, handler(request -> api.getTraffic(model(request))));
     routes.add(HttpMethod.PUT, traffic,
-        handler(request -> service.putTraffic(model(request), request.bodyText(), request.actor())));
+        handler(request -> api.putTraffic(model(request), request.bodyText(), request.actor())));
     routes.add(HttpMethod.DELETE, traffic, handler(request -> {
       String model = model(request);
       service.clearTraffic(model, request.actor());
       return "{\"model\":\"" + model + "\",\"traffic\":null}";
     }));
     routes.add(HttpMethod.POST, rollout,
-        handler(request -> service.postRollout(model(request), request.bodyText(), request.actor())));
-    routes.add(HttpMethod.GET, rollout, handler(request -> service.getRollout(model(request))));
+        handler(request -> api.postRollout(model(request), request.bodyText(), request.actor())));
+    routes.add(HttpMethod.GET, rollout, handler(request -> api.getRollout(model(request))));
     routes.add(HttpMethod.POST, rollout + "/{action}", handler(request ->
-        service.postRolloutAction(model(request), request.pathParam("action"), request.actor())));
+        api.postRolloutAction(model(request), request.pathParam("action"), request.actor())));
     routes.add(HttpMethod.GET, "/admin/v1/audit", handler(request -> {
       String model = request.queryParam("model");
-      return service.getAudit(model == null || model.isEmpty() ? null : model, limit(request.queryParam("limit")));
+      return api.getAudit(model == null || model.isEmpty() ? null : model, limit(request.queryParam("limit")));
     }));
   }
 
