@@ -172,7 +172,7 @@ public final class ModelManager implements AutoCloseable {
       ModelVersion exact = status.versions().get(number);
       if (exact == null) {
         throw InferenceException.notFound("unknown version " + number + " of model '" + name + "'"
-            + available(status));
+            + status.availableVersions());
       }
       return exact;
     }
@@ -249,39 +249,14 @@ public final class ModelManager implements AutoCloseable {
 
   /** Rows of the repository index: every model of the repository and every known model. */
   public List<IndexEntry> index(boolean readyOnly) {
-    Set<String> names = new TreeSet<>(models.keySet());
+    Map<String, ModelStatus> snapshot = models;
+    Set<String> names = new TreeSet<>(snapshot.keySet());
     try {
       names.addAll(repository.modelNames());
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "repository index: cannot list the repository: {0}", e.getMessage());
     }
-    Map<String, ModelStatus> snapshot = models;
-    List<IndexEntry> entries = new ArrayList<>();
-    for (String name : names) {
-      ModelStatus status = snapshot.get(name);
-      if (status == null) {
-        if (!readyOnly) {
-          entries.add(new IndexEntry(name, "", ModelState.UNAVAILABLE.name(), "not loaded"));
-        }
-        continue;
-      }
-      for (ModelVersion version : status.versions().values()) {
-        entries.add(new IndexEntry(name, version.versionText(), status.state().name(), ""));
-      }
-      if (readyOnly) {
-        continue;
-      }
-      for (Map.Entry<Long, String> failed : status.failedVersions().entrySet()) {
-        if (!status.versions().containsKey(failed.getKey())) {
-          entries.add(new IndexEntry(name, Long.toString(failed.getKey()), ModelState.UNAVAILABLE.name(),
-              failed.getValue()));
-        }
-      }
-      if (status.versions().isEmpty() && status.failedVersions().isEmpty()) {
-        entries.add(new IndexEntry(name, "", status.state().name(), status.reason()));
-      }
-    }
-    return entries;
+    return IndexEntry.rows(names, snapshot, readyOnly);
   }
 
   /** Scans the repository once, as poll mode does on its timer (for tests and operators). */
@@ -375,22 +350,6 @@ public final class ModelManager implements AutoCloseable {
   /** Adds a listener for status changes; never throws into the lifecycle (failures are logged). */
   public void addListener(StatusListener listener) {
     listeners.add(listener);
-  }
-
-  private static String available(ModelStatus status) {
-    if (status.versions().isEmpty()) {
-      return " (no version is loaded)";
-    }
-    StringBuilder text = new StringBuilder(" (available: ");
-    boolean first = true;
-    for (Long number : status.versions().keySet()) {
-      if (!first) {
-        text.append(", ");
-      }
-      text.append(number);
-      first = false;
-    }
-    return text.append(')').toString();
   }
 
   /**

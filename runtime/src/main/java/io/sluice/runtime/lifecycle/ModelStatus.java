@@ -28,6 +28,23 @@ public record ModelStatus(
     return state == ModelState.READY && !versions.isEmpty();
   }
 
+  /** For error messages: {@code " (available: 1, 2)"}, or {@code " (no version is loaded)"}. */
+  String availableVersions() {
+    if (versions.isEmpty()) {
+      return " (no version is loaded)";
+    }
+    StringBuilder text = new StringBuilder(" (available: ");
+    boolean first = true;
+    for (Long number : versions.keySet()) {
+      if (!first) {
+        text.append(", ");
+      }
+      text.append(number);
+      first = false;
+    }
+    return text.append(')').toString();
+  }
+
   /** The highest loaded version, or null. On the request path: allocates nothing. */
   public ModelVersion latest() {
     // lastEntry() of the unmodifiable view copies the entry; the key and a lookup do not
