@@ -14,9 +14,9 @@ public class BatchingModels {
     Path root = Path.of(args[0]);
     for (boolean batched : new boolean[] {false, true}) {
       String mode = batched ? "_batched" : "_direct";
-      write(root, BenchmarkModels.tabularMlp(), BenchmarkModels.tabularConfig("mlp" + mode, batched, 2));
-      write(root, BenchmarkModels.wideMlp(), BenchmarkModels.tabularConfig("wide" + mode, batched, 2));
-      write(root, BenchmarkModels.imageClassifier(), BenchmarkModels.imageConfig("image" + mode, batched, 2));
+      for (BenchmarkModels.Family family : BenchmarkModels.Family.values()) {
+        write(root, family.model(), family.config(family.id() + mode, batched, 2));
+      }
     }
   }
 

@@ -35,6 +35,12 @@ public final class CanaryJsonApi {
     return CanaryJson.renderTraffic(model, service.setTraffic(model, CanaryJson.parseTraffic(model, json), actor));
   }
 
+  /** {@code DELETE .../traffic}: removes the policy; returns {@code {"model":M,"traffic":null}}. */
+  public String deleteTraffic(String model, String actor) {
+    service.clearTraffic(model, actor);
+    return "{\"model\":\"" + model + "\",\"traffic\":null}";
+  }
+
   /** {@code POST .../rollout}: parses {@code json} as a plan and starts it; returns the rollout's JSON. */
   public String postRollout(String model, String json, String actor) {
     service.requireModel(model);

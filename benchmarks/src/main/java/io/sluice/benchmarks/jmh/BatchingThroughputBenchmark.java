@@ -3,7 +3,6 @@ package io.sluice.benchmarks.jmh;
 import io.sluice.gateway.core.InferenceCall;
 import io.sluice.gateway.core.InferenceDispatcher;
 import io.sluice.gateway.core.Protocol;
-import io.sluice.proto.config.ModelConfig;
 import io.sluice.runtime.exec.InferenceRequest;
 import io.sluice.runtime.exec.InferenceResponse;
 import io.sluice.runtime.lifecycle.ModelManager;
@@ -65,18 +64,12 @@ public class BatchingThroughputBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    boolean batched = batching.equals("on");
-    boolean image = model.equals("image");
-    ModelConfig config = image ? BenchmarkModels.imageConfig(model, batched, 2)
-        : BenchmarkModels.tabularConfig(model, batched, 2);
-    repository = Fixtures.modelRepository(model, Fixtures.benchmarkModel(model), config);
+    BenchmarkModels.Family family = BenchmarkModels.Family.of(model);
+    repository = Fixtures.modelRepository(model, family.model(), family.config(model, batching.equals("on"), 2));
     models = Fixtures.startModels(repository);
     dispatcher = new InferenceDispatcher(models);
-    int side = BenchmarkModels.IMAGE_SIDE;
-    inputs = List.of(image
-        ? Tensors.ofFloats("image", new long[] {1, 3, side, side}, Fixtures.values(3 * side * side, 64))
-        : Tensors.ofFloats(Fixtures.INPUT, new long[] {1, BenchmarkModels.MLP_FEATURES},
-            Fixtures.values(BenchmarkModels.MLP_FEATURES, 12)));
+    long[] shape = Fixtures.batchShape(family, 1);
+    inputs = List.of(Tensors.ofFloats(family.input(), shape, Fixtures.values(family, shape, 12)));
     answered = new ArrayBlockingQueue<>(inFlight);
     for (int i = 0; i < inFlight; i++) {
       send();

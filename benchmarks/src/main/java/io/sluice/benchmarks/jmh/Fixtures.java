@@ -12,6 +12,7 @@ import io.sluice.runtime.onnx.SampleRepository;
 import io.sluice.runtime.repository.ModelRepository;
 import io.sluice.runtime.session.RuntimeOptions;
 import io.sluice.runtime.session.VersionLoader;
+import io.sluice.runtime.tensor.TensorShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -87,17 +88,18 @@ final class Fixtures {
     return root;
   }
 
-  /**
-   * The ONNX bytes of a {@link BenchmarkModels} model by its benchmark parameter: {@code mlp}, {@code wide} or
-   * {@code image}.
-   */
-  static byte[] benchmarkModel(String model) {
-    return switch (model) {
-      case "mlp" -> BenchmarkModels.tabularMlp();
-      case "wide" -> BenchmarkModels.wideMlp();
-      case "image" -> BenchmarkModels.imageClassifier();
-      default -> throw new IllegalArgumentException("model: " + model + " (expected: mlp, wide or image)");
-    };
+  /** The shape of {@code rows} samples of {@code family}'s input: {@code [rows, sample...]}. */
+  static long[] batchShape(BenchmarkModels.Family family, int rows) {
+    long[] sample = family.sampleShape();
+    long[] shape = new long[sample.length + 1];
+    shape[0] = rows;
+    System.arraycopy(sample, 0, shape, 1, sample.length);
+    return shape;
+  }
+
+  /** {@link #values} for every element of {@code family}'s input of {@code shape}. */
+  static float[] values(BenchmarkModels.Family family, long[] shape, long seed) {
+    return values(Math.toIntExact(TensorShape.elementCount(family.input(), shape)), seed);
   }
 
   /** A new temporary repository holding one model, version 1, with {@code config} as its config.pbtxt. */

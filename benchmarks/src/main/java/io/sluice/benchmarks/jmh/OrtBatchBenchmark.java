@@ -52,13 +52,11 @@ public class OrtBatchBenchmark {
   @Setup
   public void setUp() throws OrtException {
     OrtEnvironment environment = OnnxEnvironment.get();
-    boolean image = model.equals("image");
+    BenchmarkModels.Family family = BenchmarkModels.Family.of(model);
     options = OrtBaseline.sessionOptions(1);
-    session = environment.createSession(Fixtures.benchmarkModel(model), options);
-    int side = BenchmarkModels.IMAGE_SIDE;
-    long[] shape = image ? new long[] {rows, 3, side, side} : new long[] {rows, BenchmarkModels.MLP_FEATURES};
-    int perRow = image ? 3 * side * side : BenchmarkModels.MLP_FEATURES;
-    input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(Fixtures.values(rows * perRow, 7)), shape);
+    session = environment.createSession(family.model(), options);
+    long[] shape = Fixtures.batchShape(family, rows);
+    input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(Fixtures.values(family, shape, 7)), shape);
     feed = Map.of(session.getInputNames().iterator().next(), input);
   }
 

@@ -43,11 +43,7 @@ final class CanaryEndpoints {
     routes.add(HttpMethod.GET, traffic, handler(request -> api.getTraffic(model(request))));
     routes.add(HttpMethod.PUT, traffic,
         handler(request -> api.putTraffic(model(request), request.bodyText(), request.actor())));
-    routes.add(HttpMethod.DELETE, traffic, handler(request -> {
-      String model = model(request);
-      service.clearTraffic(model, request.actor());
-      return "{\"model\":\"" + model + "\",\"traffic\":null}";
-    }));
+    routes.add(HttpMethod.DELETE, traffic, handler(request -> api.deleteTraffic(model(request), request.actor())));
     routes.add(HttpMethod.POST, rollout,
         handler(request -> api.postRollout(model(request), request.bodyText(), request.actor())));
     routes.add(HttpMethod.GET, rollout, handler(request -> api.getRollout(model(request))));

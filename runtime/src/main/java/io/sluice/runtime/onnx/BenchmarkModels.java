@@ -11,6 +11,7 @@ import io.sluice.proto.config.ModelInput;
 import io.sluice.proto.config.ModelOutput;
 import io.sluice.proto.onnx.TensorProto;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -31,6 +32,63 @@ public final class BenchmarkModels {
   private static final int IMAGE_CLASSES = 10;
 
   private BenchmarkModels() {}
+
+  /**
+   * The benchmark models by the name the JMH suites and the scripts use ({@code mlp}, {@code wide},
+   * {@code image}): the model, its config, and the input one sample of it takes.
+   */
+  public enum Family {
+    /** {@link #tabularMlp()}. */
+    MLP,
+    /** {@link #wideMlp()}. */
+    WIDE,
+    /** {@link #imageClassifier()}. */
+    IMAGE;
+
+    /**
+     * The family named {@code id} ({@code mlp}, {@code wide} or {@code image}).
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Family of(String id) {
+      for (Family family : values()) {
+        if (family.id().equals(id)) {
+          return family;
+        }
+      }
+      throw new IllegalArgumentException("model: " + id + " (expected: mlp, wide or image)");
+    }
+
+    /** The family's name in benchmark parameters and model names: {@code mlp}, {@code wide}, {@code image}. */
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The ONNX model's bytes. */
+    public byte[] model() {
+      return switch (this) {
+        case MLP -> tabularMlp();
+        case WIDE -> wideMlp();
+        case IMAGE -> imageClassifier();
+      };
+    }
+
+    /** A config named {@code name}: {@code max_batch_size} 64, dynamic batching on or off. */
+    public ModelConfig config(String name, boolean dynamicBatching, int instances) {
+      return this == IMAGE ? imageConfig(name, dynamicBatching, instances)
+          : tabularConfig(name, dynamicBatching, instances);
+    }
+
+    /** The name of the model's only input. */
+    public String input() {
+      return this == IMAGE ? "image" : "features";
+    }
+
+    /** The shape of one sample of the input, without the batch dimension. */
+    public long[] sampleShape() {
+      return this == IMAGE ? new long[] {3, IMAGE_SIDE, IMAGE_SIDE} : new long[] {MLP_FEATURES};
+    }
+  }
 
   /** {@code features} FP32 [batch, 12] -> Gemm(64) -> Relu -> Gemm(3) -> Softmax -> {@code probabilities}. */
   public static byte[] tabularMlp() {

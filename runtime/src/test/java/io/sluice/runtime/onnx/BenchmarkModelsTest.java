@@ -1,11 +1,13 @@
 package io.sluice.runtime.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.sluice.proto.config.ModelConfig;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,24 @@ class BenchmarkModelsTest {
       sum += image[i];
     }
     assertThat(sum).isCloseTo(1f, within(1e-5f));
+  }
+
+  @Test
+  void aFamilyNamesItsModelConfigAndInput() throws Exception {
+    assertThat(BenchmarkModels.Family.of("wide")).isEqualTo(BenchmarkModels.Family.WIDE);
+    assertThatThrownBy(() -> BenchmarkModels.Family.of("resnet")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("model: resnet (expected: mlp, wide or image)");
+    for (BenchmarkModels.Family family : BenchmarkModels.Family.values()) {
+      ModelConfig config = family.config(family.id() + "_batched", true, 2);
+      assertThat(config.getInput(0).getName()).isEqualTo(family.input());
+      assertThat(config.getInput(0).getDimsList()).containsExactly(
+          java.util.Arrays.stream(family.sampleShape()).boxed().toArray(Long[]::new));
+      long[] shape = new long[family.sampleShape().length + 1];
+      shape[0] = 2;
+      System.arraycopy(family.sampleShape(), 0, shape, 1, shape.length - 1);
+      assertThat(run(family.model(), family.input(), shape)).as(family.id()).hasSize(2 * (int) config.getOutput(0)
+          .getDims(0));
+    }
   }
 
   @Test
