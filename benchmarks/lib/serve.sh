@@ -28,14 +28,14 @@ s=[socket.socket() for _ in range(3)]
 [x.bind(("127.0.0.1",0)) for x in s]
 print(" ".join(str(x.getsockname()[1]) for x in s))')"
   java -jar "${SLUICE_JAR:-gateway/target/sluice.jar}" serve --model-repository "$repository" --host 127.0.0.1 \
-    --http-port "$HTTP" --grpc-port "$GRPC" --admin-port "$ADMIN" "$@" > "$WORK/server.log" 2>&1 &
+    --http-port "$HTTP" --grpc-port "$GRPC" --admin-port "$ADMIN" "$@" > "$WORK/server-$HTTP.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$HTTP/v2/health/ready" > /dev/null && return 0
     sleep 0.5
   done
   echo "Sluice did not become ready; its log:" >&2
-  cat "$WORK/server.log" >&2
+  cat "$WORK/server-$HTTP.log" >&2
   return 1
 }
 
