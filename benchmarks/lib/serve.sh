@@ -4,11 +4,13 @@
 #   WORK                  the work directory (removed on exit, with the server stopped)
 #   start_sluice REPO ARGS...   serves REPO with $SLUICE_JAR (default gateway/target/sluice.jar); sets HTTP,
 #                               GRPC, ADMIN (ports) and SERVER_PID, and waits until ready
+#   start_echo_grpc MODEL       starts the gRPC echo server (the transport floor: no model, no gateway) answering
+#                               with a copy of the running Sluice's answer for MODEL; sets ECHO_GRPC (port)
 #   field RUN KEY               a value of $WORK/RUN/summary.json
 #   write_models CLASS_FILE DIR runs a one-file Java program against sluice.jar (model generators)
 
 [ -f gateway/target/sluice.jar ] || mvn -B -q package -DskipTests -pl gateway -am
-[ -f benchmarks/target/sluice-bench.jar ] || mvn -B -q package -DskipTests -pl benchmarks -am
+[ -f benchmarks/target/sluice-bench.jar ] && [ -f benchmarks/target/sluice-jmh.jar ] || mvn -B -q package -DskipTests -pl benchmarks -am
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
@@ -36,6 +38,20 @@ print(" ".join(str(x.getsockname()[1]) for x in s))')"
   done
   echo "Sluice did not become ready; its log:" >&2
   cat "$WORK/server-$HTTP.log" >&2
+  return 1
+}
+
+start_echo_grpc() {
+  java -cp benchmarks/target/sluice-jmh.jar io.sluice.benchmarks.baseline.EchoGrpcServer \
+    --clone "grpc://127.0.0.1:$GRPC" --model "$1" > "$WORK/echo-grpc.port" 2> "$WORK/echo-grpc.log" &
+  EXTRA_PIDS="$EXTRA_PIDS $!"
+  for _ in $(seq 1 120); do
+    ECHO_GRPC="$(head -n 1 "$WORK/echo-grpc.port")"
+    [ -n "$ECHO_GRPC" ] && return 0
+    sleep 0.5
+  done
+  echo "the gRPC echo server printed no port; its log:" >&2
+  cat "$WORK/echo-grpc.log" >&2
   return 1
 }
 
