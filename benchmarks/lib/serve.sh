@@ -4,8 +4,9 @@
 #   WORK                  the work directory (removed on exit, with the server stopped)
 #   start_sluice REPO ARGS...   serves REPO with $SLUICE_JAR (default gateway/target/sluice.jar); sets HTTP,
 #                               GRPC, ADMIN (ports) and SERVER_PID, and waits until ready
-#   start_echo_grpc MODEL       starts the gRPC echo server (the transport floor: no model, no gateway) answering
-#                               with a copy of the running Sluice's answer for MODEL; sets ECHO_GRPC (port)
+#   start_echo WIRE MODEL ARGS...  starts the http or grpc echo server (the transport floor: no model, no gateway)
+#                               answering with a copy of the running Sluice's answer for MODEL (ARGS: e.g.
+#                               --hand-off); sets ECHO_PORT
 #   field RUN KEY               a value of $WORK/RUN/summary.json
 #   write_models CLASS_FILE DIR runs a one-file Java program against sluice.jar (model generators)
 
@@ -41,17 +42,23 @@ print(" ".join(str(x.getsockname()[1]) for x in s))')"
   return 1
 }
 
-start_echo_grpc() {
-  java -cp benchmarks/target/sluice-jmh.jar io.sluice.benchmarks.baseline.EchoGrpcServer \
-    --clone "grpc://127.0.0.1:$GRPC" --model "$1" > "$WORK/echo-grpc.port" 2> "$WORK/echo-grpc.log" &
+start_echo() {
+  local wire="$1" model="$2" class file
+  shift 2
+  class=EchoHttpServer
+  [ "$wire" = grpc ] && class=EchoGrpcServer
+  file="$(mktemp -u "$WORK/echo-$wire-XXXXXX")"
+  java -cp benchmarks/target/sluice-jmh.jar "io.sluice.benchmarks.baseline.$class" \
+    --clone "$wire://127.0.0.1:$([ "$wire" = grpc ] && echo "$GRPC" || echo "$HTTP")" --model "$model" "$@" \
+    > "$file.port" 2> "$file.log" &
   EXTRA_PIDS="$EXTRA_PIDS $!"
   for _ in $(seq 1 120); do
-    ECHO_GRPC="$(head -n 1 "$WORK/echo-grpc.port")"
-    [ -n "$ECHO_GRPC" ] && return 0
+    ECHO_PORT="$(head -n 1 "$file.port")"
+    [ -n "$ECHO_PORT" ] && return 0
     sleep 0.5
   done
-  echo "the gRPC echo server printed no port; its log:" >&2
-  cat "$WORK/echo-grpc.log" >&2
+  echo "the $wire echo server printed no port; its log:" >&2
+  cat "$file.log" >&2
   return 1
 }
 

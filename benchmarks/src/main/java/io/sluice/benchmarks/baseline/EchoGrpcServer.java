@@ -48,6 +48,7 @@ public final class EchoGrpcServer implements AutoCloseable, Callable<Integer> {
   EchoOptions options;
 
   private Server server;
+  private AnswerThread answerThread;
 
   /**
    * The canned answers.
@@ -127,16 +128,23 @@ public final class EchoGrpcServer implements AutoCloseable, Callable<Integer> {
   public Integer call() throws Exception {
     Canned canned = options.clone == null ? Canned.sample()
         : Canned.cloneFrom(Target.parse(options.clone), options.model);
-    start(options.host, options.port, canned);
+    start(options.host, options.port, canned, options.handOff);
     return EchoOptions.serveUntilStopped("echo-grpc", this, port(), "listening on " + options.host + ":" + port()
-        + ", infer response " + canned.response().getSerializedSize() + " bytes");
+        + ", infer response " + canned.response().getSerializedSize() + " bytes"
+        + (options.handOff ? ", answered from a worker thread" : ""));
   }
 
   /** Binds {@code host:port} and serves {@code canned}; {@link #port()} tells the bound port. */
   public EchoGrpcServer start(String bindHost, int bindPort, Canned canned) throws IOException {
+    return start(bindHost, bindPort, canned, false);
+  }
+
+  /** As {@link #start(String, int, Canned)}, answering {@code ModelInfer} from a worker thread when {@code handOff}. */
+  public EchoGrpcServer start(String bindHost, int bindPort, Canned canned, boolean handOff) throws IOException {
+    answerThread = AnswerThread.of(handOff, "echo-grpc-worker");
     server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, bindPort))
         .directExecutor()
-        .addService(new Answers(canned))
+        .addService(new Answers(canned, answerThread))
         .build()
         .start();
     return this;
@@ -158,20 +166,25 @@ public final class EchoGrpcServer implements AutoCloseable, Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    answerThread.close();
   }
 
   /** The canned service. */
   private static final class Answers extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     private final Canned canned;
+    private final AnswerThread answerThread;
 
-    Answers(Canned canned) {
+    Answers(Canned canned, AnswerThread answerThread) {
       this.canned = canned;
+      this.answerThread = answerThread;
     }
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
-      answer.onNext(canned.response());
-      answer.onCompleted();
+      answerThread.execute(() -> {
+        answer.onNext(canned.response());
+        answer.onCompleted();
+      });
     }
 
     @Override

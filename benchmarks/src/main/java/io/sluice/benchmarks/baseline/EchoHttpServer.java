@@ -65,6 +65,7 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
 
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
+  private AnswerThread answerThread;
   private Channel listener;
 
   /**
@@ -158,18 +159,26 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
   public Integer call() throws Exception {
     Canned canned = options.clone == null ? Canned.sample()
         : Canned.cloneFrom(Target.parse(options.clone), options.model);
-    start(options.host, options.port, canned);
+    start(options.host, options.port, canned, options.handOff);
     return EchoOptions.serveUntilStopped("echo-http", this, port(), "listening on " + options.host + ":" + port()
-        + " (" + ServerTransport.best() + " transport), infer response " + canned.response().length + " bytes");
+        + " (" + ServerTransport.best() + " transport), infer response " + canned.response().length + " bytes"
+        + (options.handOff ? ", answered from a worker thread" : ""));
   }
 
   /** Binds {@code host:port} and serves {@code canned}; {@link #port()} tells the bound port. */
   public EchoHttpServer start(String bindHost, int bindPort, Canned canned) throws InterruptedException {
+    return start(bindHost, bindPort, canned, false);
+  }
+
+  /** As {@link #start(String, int, Canned)}, answering from a worker thread when {@code handOff}. */
+  public EchoHttpServer start(String bindHost, int bindPort, Canned canned, boolean handOff)
+      throws InterruptedException {
     // the transport Sluice's HTTP listener runs on, so the floor moves the bytes the same way
     ServerTransport transport = ServerTransport.best();
     acceptor = transport.eventLoops(1, "echo-http-accept");
     workers = transport.eventLoops(0, "echo-http");
-    Answers answers = new Answers(canned);
+    answerThread = AnswerThread.of(handOff, "echo-http-worker");
+    Answers answers = new Answers(canned, answerThread);
     listener = new ServerBootstrap()
         .group(acceptor, workers)
         .channel(transport.serverChannel())
@@ -199,6 +208,9 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
       acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
+    if (answerThread != null) {
+      answerThread.close();
+    }
   }
 
   /** Answers every request from the canned bytes; shared by all connections. */
@@ -206,10 +218,12 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
   private static final class Answers extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final byte[] metadata;
     private final byte[] response;
+    private final AnswerThread answerThread;
 
-    Answers(Canned canned) {
+    Answers(Canned canned, AnswerThread answerThread) {
       this.metadata = canned.metadata().clone();
       this.response = canned.response().clone();
+      this.answerThread = answerThread;
     }
 
     @Override
@@ -224,6 +238,12 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
           body = metadata;
         }
       }
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      byte[] answerBody = body;
+      answerThread.execute(() -> answer(ctx, answerBody, keepAlive));
+    }
+
+    private static void answer(ChannelHandlerContext ctx, byte[] body, boolean keepAlive) {
       FullHttpResponse answer;
       if (body == null) {
         answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
@@ -236,7 +256,6 @@ public final class EchoHttpServer implements AutoCloseable, Callable<Integer> {
             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       }
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
       if (!keepAlive) {
         answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }

@@ -15,6 +15,11 @@ final class EchoOptions {
       description = "The model whose answers to clone (default: ${DEFAULT-VALUE}).")
   String model;
 
+  @Option(names = "--hand-off",
+      description = "Answer from a worker thread, as a server that runs its model off the event loop does: each "
+          + "request crosses event loop -> worker -> event loop (the two hand-offs Sluice makes, without the model).")
+  boolean handOff;
+
   @Option(names = "--clone", paramLabel = "URL",
       description = "URL (http://HOST:PORT or grpc://HOST:PORT) of a v2 server to copy the metadata and one infer "
           + "response from.")

@@ -59,6 +59,31 @@ class EchoServersTest {
   }
 
   @Test
+  void withHandOffBothEchoesAnswerTheCannedAnswersFromTheirWorkerThreads() throws Exception {
+    EchoHttpServer.Canned httpCanned = EchoHttpServer.Canned.sample();
+    EchoGrpcServer.Canned grpcCanned = EchoGrpcServer.Canned.sample();
+    try (EchoHttpServer http = new EchoHttpServer().start("127.0.0.1", 0, httpCanned, true);
+        EchoGrpcServer grpc = new EchoGrpcServer().start("127.0.0.1", 0, grpcCanned, true)) {
+      HttpResponse<byte[]> infer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + http.port() + "/v2/models/any/infer"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[]}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(infer.statusCode()).isEqualTo(200);
+      assertThat(infer.body()).isEqualTo(httpCanned.response());
+
+      ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", grpc.port(),
+          InsecureChannelCredentials.create()).build();
+      try {
+        assertThat(GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .modelInfer(ModelInferRequest.newBuilder().setModelName("any").build())).isEqualTo(grpcCanned.response());
+      } finally {
+        channel.shutdownNow();
+      }
+      assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+          .contains("echo-http-worker", "echo-grpc-worker");
+    }
+  }
+
+  @Test
   void grpcEchoAnswersEveryInferWithTheCannedMessage() throws Exception {
     EchoGrpcServer.Canned canned = EchoGrpcServer.Canned.sample();
     try (EchoGrpcServer echo = new EchoGrpcServer().start("127.0.0.1", 0, canned)) {
