@@ -113,7 +113,6 @@ final class HttpRequestHandler extends InOrderHttpConnection<HttpRequestHandler.
 
   @Override
   protected void answer(ChannelHandlerContext ctx, Pending next) {
-    ctx.channel().config().setAutoRead(false);
     answeringBytes = next.admittedBytes();
     if (next.refusal() != null) {
       refuse(ctx, next);
@@ -245,6 +244,15 @@ final class HttpRequestHandler extends InOrderHttpConnection<HttpRequestHandler.
     release(answeringBytes);
     answeringBytes = HttpAdmission.NONE;
     inferring = null;
+  }
+
+  /**
+   * A pipelining client stops being read until its queue is answered (TCP pushes back on it). A client that waits
+   * for each answer is never paused: pausing and resuming cost two system calls per request.
+   */
+  @Override
+  protected void backlogged(ChannelHandlerContext ctx) {
+    ctx.channel().config().setAutoRead(false);
   }
 
   @Override

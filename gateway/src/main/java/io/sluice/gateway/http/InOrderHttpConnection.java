@@ -74,6 +74,9 @@ public abstract class InOrderHttpConnection<R> extends ChannelInboundHandlerAdap
   /** The response to the request being answered was written (or its write failed); the next may start after. */
   protected void answered() {}
 
+  /** A request arrived while another is being answered (the client pipelines) and now waits in the queue. */
+  protected void backlogged(ChannelHandlerContext ctx) {}
+
   /** Every request received so far is answered and the connection stays open. */
   protected void caughtUp(ChannelHandlerContext ctx) {}
 
@@ -106,6 +109,7 @@ public abstract class InOrderHttpConnection<R> extends ChannelInboundHandlerAdap
       return;
     }
     waiting.add(request);
+    backlogged(ctx);
   }
 
   private void start(ChannelHandlerContext ctx, R request) {

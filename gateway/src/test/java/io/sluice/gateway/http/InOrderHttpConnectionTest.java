@@ -38,10 +38,10 @@ class InOrderHttpConnectionTest {
   void pipelinedRequestsAreAnsweredOneAtATimeInOrder() {
     channel = new EmbeddedChannel(new Scripted(4, false));
     channel.writeInbound(request("/a"), request("/b"), request("/c"));
-    assertThat(events).containsExactly("answer /a");
+    assertThat(events).containsExactly("answer /a", "backlogged", "backlogged");
 
     respond(0, true);
-    assertThat(events).containsExactly("answer /a", "written", "answered", "answer /b");
+    assertThat(events).containsExactly("answer /a", "backlogged", "backlogged", "written", "answered", "answer /b");
     respond(1, true);
     respond(2, true);
 
@@ -51,13 +51,26 @@ class InOrderHttpConnectionTest {
   }
 
   @Test
+  void aClientThatWaitsForEachAnswerIsNeverBacklogged() {
+    channel = new EmbeddedChannel(new Scripted(4, false));
+    channel.writeInbound(request("/a"));
+    respond(0, true);
+    channel.writeInbound(request("/b"));
+    respond(1, true);
+
+    assertThat(responses()).containsExactly("/a", "/b");
+    assertThat(events).containsExactly("answer /a", "written", "answered", "caught up",
+        "answer /b", "written", "answered", "caught up");
+  }
+
+  @Test
   void aRequestBeyondTheLimitClosesTheConnectionWhenNothingReplacesIt() {
     channel = new EmbeddedChannel(new Scripted(1, false));
     FullHttpRequest waiting = request("/b");
     FullHttpRequest beyond = request("/c");
     channel.writeInbound(request("/a"), waiting, beyond);
 
-    assertThat(events).containsExactly("answer /a", "discard /c", "closed", "discard /b");
+    assertThat(events).containsExactly("answer /a", "backlogged", "discard /c", "closed", "discard /b");
     assertThat(beyond.refCnt()).isZero();
     assertThat(waiting.refCnt()).isZero();
     assertThat(channel.isOpen()).isFalse();
@@ -181,6 +194,11 @@ class InOrderHttpConnectionTest {
     @Override
     protected void answered() {
       events.add("answered");
+    }
+
+    @Override
+    protected void backlogged(ChannelHandlerContext ctx) {
+      events.add("backlogged");
     }
 
     @Override
