@@ -246,20 +246,6 @@ final class HttpRequestHandler extends InOrderHttpConnection<HttpRequestHandler.
     inferring = null;
   }
 
-  /**
-   * A pipelining client stops being read until its queue is answered (TCP pushes back on it). A client that waits
-   * for each answer is never paused: pausing and resuming cost two system calls per request.
-   */
-  @Override
-  protected void backlogged(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(false);
-  }
-
-  @Override
-  protected void caughtUp(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(true);
-  }
-
   /** Answers a refused request 503 with {@code Retry-After}, and closes the connection after it. */
   private void refuse(ChannelHandlerContext ctx, Pending refused) {
     FullHttpRequest request = refused.request();

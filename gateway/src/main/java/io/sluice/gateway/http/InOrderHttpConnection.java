@@ -13,9 +13,10 @@ import java.util.ArrayDeque;
 /**
  * The end of an HTTP/1.1 server pipeline (after an aggregator) that answers the requests of one connection one at
  * a time, in order. Subclasses decide what each request means; this class owns the connection: requests received
- * while one is being answered (HTTP pipelining) wait in a queue of at most {@code maxPipelined}, each response is
- * written with the keep-alive the request asked for, and the next waiting request starts once the previous
- * response is written. Used by the inference front end ({@link HttpFrontEnd}) and the admin listener.
+ * while one is being answered (HTTP pipelining) wait in a queue of at most {@code maxPipelined}, and the connection
+ * is not read while they wait (TCP pushes back on a pipelining client; one that waits for each answer is never
+ * paused, which would cost two system calls per request); each response is written with the keep-alive the
+ * request asked for, and the next waiting request starts once the previous response is written. Used by the inference front end ({@link HttpFrontEnd}) and the admin listener.
  *
  * <ul>
  *   <li><b>Close:</b> after a response that does not keep the connection alive, or whose write failed; on an
@@ -74,12 +75,6 @@ public abstract class InOrderHttpConnection<R> extends ChannelInboundHandlerAdap
   /** The response to the request being answered was written (or its write failed); the next may start after. */
   protected void answered() {}
 
-  /** A request arrived while another is being answered (the client pipelines) and now waits in the queue. */
-  protected void backlogged(ChannelHandlerContext ctx) {}
-
-  /** Every request received so far is answered and the connection stays open. */
-  protected void caughtUp(ChannelHandlerContext ctx) {}
-
   /** The connection closed; what waits in the queue is discarded after this. */
   protected void closed() {}
 
@@ -98,18 +93,17 @@ public abstract class InOrderHttpConnection<R> extends ChannelInboundHandlerAdap
       start(ctx, request);
       return;
     }
+    R queued = request;
     if (waiting.size() >= maxPipelined) {
       discard(request);
-      R instead = overflowed(request);
-      if (instead == null) {
+      queued = overflowed(request);
+      if (queued == null) {
         ctx.close();
-      } else {
-        waiting.add(instead);
+        return;
       }
-      return;
     }
-    waiting.add(request);
-    backlogged(ctx);
+    waiting.add(queued);
+    ctx.channel().config().setAutoRead(false);
   }
 
   private void start(ChannelHandlerContext ctx, R request) {
@@ -150,7 +144,7 @@ public abstract class InOrderHttpConnection<R> extends ChannelInboundHandlerAdap
     if (next != null) {
       start(ctx, next);
     } else {
-      caughtUp(ctx);
+      ctx.channel().config().setAutoRead(true);
     }
   }
 

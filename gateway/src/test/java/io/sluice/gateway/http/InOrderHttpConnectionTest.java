@@ -38,29 +38,35 @@ class InOrderHttpConnectionTest {
   void pipelinedRequestsAreAnsweredOneAtATimeInOrder() {
     channel = new EmbeddedChannel(new Scripted(4, false));
     channel.writeInbound(request("/a"), request("/b"), request("/c"));
-    assertThat(events).containsExactly("answer /a", "backlogged", "backlogged");
+    assertThat(events).containsExactly("answer /a");
+    assertThat(channel.config().isAutoRead()).as("not read while requests wait").isFalse();
 
     respond(0, true);
-    assertThat(events).containsExactly("answer /a", "backlogged", "backlogged", "written", "answered", "answer /b");
+    assertThat(events).containsExactly("answer /a", "written", "answered", "answer /b");
     respond(1, true);
+    assertThat(channel.config().isAutoRead()).isFalse();
     respond(2, true);
 
     assertThat(responses()).containsExactly("/a", "/b", "/c");
-    assertThat(events).endsWith("answer /c", "written", "answered", "caught up");
+    assertThat(events).endsWith("answer /c", "written", "answered");
+    assertThat(channel.config().isAutoRead()).as("read again once caught up").isTrue();
     assertThat(channel.isOpen()).isTrue();
   }
 
   @Test
-  void aClientThatWaitsForEachAnswerIsNeverBacklogged() {
+  void aClientThatWaitsForEachAnswerIsNeverPaused() {
     channel = new EmbeddedChannel(new Scripted(4, false));
+    List<Boolean> autoRead = new ArrayList<>();
     channel.writeInbound(request("/a"));
+    autoRead.add(channel.config().isAutoRead());
     respond(0, true);
     channel.writeInbound(request("/b"));
+    autoRead.add(channel.config().isAutoRead());
     respond(1, true);
 
     assertThat(responses()).containsExactly("/a", "/b");
-    assertThat(events).containsExactly("answer /a", "written", "answered", "caught up",
-        "answer /b", "written", "answered", "caught up");
+    assertThat(events).containsExactly("answer /a", "written", "answered", "answer /b", "written", "answered");
+    assertThat(autoRead).containsExactly(true, true);
   }
 
   @Test
@@ -70,7 +76,7 @@ class InOrderHttpConnectionTest {
     FullHttpRequest beyond = request("/c");
     channel.writeInbound(request("/a"), waiting, beyond);
 
-    assertThat(events).containsExactly("answer /a", "backlogged", "discard /c", "closed", "discard /b");
+    assertThat(events).containsExactly("answer /a", "discard /c", "closed", "discard /b");
     assertThat(beyond.refCnt()).isZero();
     assertThat(waiting.refCnt()).isZero();
     assertThat(channel.isOpen()).isFalse();
@@ -82,6 +88,7 @@ class InOrderHttpConnectionTest {
     channel.writeInbound(request("/a"), request("/b"), request("/c"));
     respond(0, true);
     respond(1, true);
+    assertThat(channel.config().isAutoRead()).as("the replacement waits too").isFalse();
 
     assertThat(events).containsSubsequence("discard /c", "answer /b", "answer /c-replaced");
   }
@@ -194,16 +201,6 @@ class InOrderHttpConnectionTest {
     @Override
     protected void answered() {
       events.add("answered");
-    }
-
-    @Override
-    protected void backlogged(ChannelHandlerContext ctx) {
-      events.add("backlogged");
-    }
-
-    @Override
-    protected void caughtUp(ChannelHandlerContext ctx) {
-      events.add("caught up");
     }
 
     @Override
