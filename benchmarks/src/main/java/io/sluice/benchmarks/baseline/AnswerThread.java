@@ -18,23 +18,17 @@ final class AnswerThread implements Executor, AutoCloseable {
     this.worker = worker;
   }
 
-  /** Answers on the calling thread (the event loop). */
-  static AnswerThread eventLoop() {
-    return new AnswerThread(null);
-  }
-
-  /** Answers on one worker thread named {@code name}. */
-  static AnswerThread worker(String name) {
+  /** Answers on one worker thread named {@code name} when {@code handOff}, else on the calling event loop. */
+  static AnswerThread of(boolean handOff, String name) {
+    if (!handOff) {
+      return new AnswerThread(null);
+    }
     return new AnswerThread(new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
         task -> {
           Thread thread = new Thread(task, name);
           thread.setDaemon(true);
           return thread;
         }));
-  }
-
-  static AnswerThread of(boolean handOff, String name) {
-    return handOff ? worker(name) : eventLoop();
   }
 
   @Override
